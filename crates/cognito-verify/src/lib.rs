@@ -1,0 +1,1 @@
+//! Cognito JWT verification for any tokio/axum application.

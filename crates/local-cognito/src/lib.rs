@@ -1,0 +1,1 @@
+//! An embedded, Cognito-compatible identity provider.

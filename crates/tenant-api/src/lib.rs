@@ -1,0 +1,1 @@
+//! tenant-api: multi-tenant API protected by Cognito JWTs.

@@ -1,0 +1,2 @@
+//! Binary entry point; everything lives in the library.
+fn main() {}
