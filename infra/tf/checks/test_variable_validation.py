@@ -109,3 +109,15 @@ def test_out_of_range_settings_are_refused_with_a_message_naming_them(workdir, o
     code, output = plan(workdir, **override)
     assert code != 0
     assert message in output
+
+
+def test_the_all_features_file_checkov_scans_with_is_a_valid_set_of_variables(workdir):
+    shutil.copy(MODULE_DIR / "checks" / "all_features.tfvars", workdir / "all.tfvars")
+    result = run(workdir, "plan", "-input=false", "-no-color", "-var-file=all.tfvars")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_tfvars_example_is_a_valid_set_of_variables(workdir):
+    shutil.copy(MODULE_DIR / "terraform.tfvars.example", workdir / "example.tfvars")
+    result = run(workdir, "plan", "-input=false", "-no-color", "-var-file=example.tfvars")
+    assert result.returncode == 0, result.stdout + result.stderr

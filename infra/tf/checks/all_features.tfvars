@@ -1,0 +1,10 @@
+# Every optional resource switched on, so checkov also inspects what the
+# defaults leave out (it drops count = 0 resources when it renders variables).
+project_name                = "tenant-api"
+domain_prefix               = "tenant-api-example"
+callback_urls               = ["https://app.example.com/api/auth/callback/cognito"]
+logout_urls                 = ["https://app.example.com/"]
+enable_pre_token_generation = true
+service_role_name           = "tenant-api-task-role"
+user_pool_tier              = "PLUS"
+threat_protection_mode      = "ENFORCED"
