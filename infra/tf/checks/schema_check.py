@@ -62,6 +62,8 @@ def _check_body(body, schema, where, errors):
         else:
             errors.append(f"{where}: unknown argument `{key}`")
     present = {k for k in body if not k.startswith("__")}
+    for dynamic in body.get("dynamic", []) if isinstance(body.get("dynamic"), list) else []:
+        present |= {label for label in dynamic if not label.startswith("__")}
     for name in schema.get("required", []):
         if name not in present:
             errors.append(f"{where}: missing required argument `{name}`")
