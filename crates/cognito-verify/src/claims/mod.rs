@@ -1,0 +1,210 @@
+//! Verified claims: [`CognitoClaims`] wraps the typed [`AccessClaims`] or [`IdClaims`] and offers
+//! the accessors a service needs regardless of token use.
+
+mod access;
+mod fields;
+mod id;
+
+pub use access::AccessClaims;
+pub(crate) use fields::Claims;
+pub use id::IdClaims;
+
+use serde_json::Value;
+
+use crate::config::TokenUse;
+use crate::error::VerifyError;
+
+/// The claims of a verified token.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CognitoClaims {
+    /// An access token's claims.
+    Access(AccessClaims),
+    /// An ID token's claims.
+    Id(IdClaims),
+}
+
+impl CognitoClaims {
+    /// Types the claims object as the given token use.
+    pub(crate) fn from_claims(token_use: TokenUse, all: Claims) -> Result<Self, VerifyError> {
+        match token_use {
+            TokenUse::Access => AccessClaims::from_claims(all).map(Self::Access),
+            TokenUse::Id => IdClaims::from_claims(all).map(Self::Id),
+        }
+    }
+
+    /// The user's stable id (`sub`).
+    pub fn sub(&self) -> &str {
+        match self {
+            Self::Access(c) => &c.sub,
+            Self::Id(c) => &c.sub,
+        }
+    }
+
+    /// Which kind of token these claims came from.
+    pub fn token_use(&self) -> TokenUse {
+        match self {
+            Self::Access(_) => TokenUse::Access,
+            Self::Id(_) => TokenUse::Id,
+        }
+    }
+
+    /// The user name: `username` in access tokens, `cognito:username` in ID tokens.
+    pub fn username(&self) -> Option<&str> {
+        match self {
+            Self::Access(c) => c.username.as_deref(),
+            Self::Id(c) => c.cognito_username.as_deref(),
+        }
+    }
+
+    /// The e-mail address. Access tokens carry none unless a pre-token-generation trigger adds
+    /// one, in which case it is read as an ordinary string claim.
+    pub fn email(&self) -> Option<&str> {
+        match self {
+            Self::Access(_) => self.claim_str("email"),
+            Self::Id(c) => c.email.as_deref(),
+        }
+    }
+
+    /// `cognito:groups` (empty when absent).
+    pub fn groups(&self) -> &[String] {
+        match self {
+            Self::Access(c) => &c.groups,
+            Self::Id(c) => &c.groups,
+        }
+    }
+
+    /// Space-separated OAuth scopes (access tokens only).
+    pub fn scope(&self) -> Option<&str> {
+        match self {
+            Self::Access(c) => c.scope.as_deref(),
+            Self::Id(_) => None,
+        }
+    }
+
+    /// Issue time, seconds since the epoch.
+    pub fn iat(&self) -> u64 {
+        match self {
+            Self::Access(c) => c.iat,
+            Self::Id(c) => c.iat,
+        }
+    }
+
+    /// Expiry, seconds since the epoch.
+    pub fn exp(&self) -> u64 {
+        match self {
+            Self::Access(c) => c.exp,
+            Self::Id(c) => c.exp,
+        }
+    }
+
+    /// Not-before, seconds since the epoch, if present.
+    pub(crate) fn nbf(&self) -> Option<u64> {
+        match self {
+            Self::Access(c) => c.nbf,
+            Self::Id(c) => c.nbf,
+        }
+    }
+
+    /// When the user authenticated.
+    pub fn auth_time(&self) -> Option<u64> {
+        match self {
+            Self::Access(c) => c.auth_time,
+            Self::Id(c) => c.auth_time,
+        }
+    }
+
+    /// The authentication event's id, shared by every token refreshed from it.
+    pub fn origin_jti(&self) -> Option<&str> {
+        match self {
+            Self::Access(c) => c.origin_jti.as_deref(),
+            Self::Id(c) => c.origin_jti.as_deref(),
+        }
+    }
+
+    /// This token's id.
+    pub fn jti(&self) -> Option<&str> {
+        match self {
+            Self::Access(c) => c.jti.as_deref(),
+            Self::Id(c) => c.jti.as_deref(),
+        }
+    }
+
+    /// The issuing pool's URL.
+    pub fn issuer(&self) -> &str {
+        match self {
+            Self::Access(c) => &c.iss,
+            Self::Id(c) => &c.iss,
+        }
+    }
+
+    /// The client the token was issued to: `client_id` (access) or `aud` (ID).
+    pub fn client_id(&self) -> &str {
+        match self {
+            Self::Access(c) => &c.client_id,
+            Self::Id(c) => &c.aud,
+        }
+    }
+
+    /// Any claim by name, as sent (for example `custom:tenant_id`).
+    pub fn claim(&self, name: &str) -> Option<&Value> {
+        self.all_claims().get(name)
+    }
+
+    /// A claim by name if it is a string.
+    pub fn claim_str(&self, name: &str) -> Option<&str> {
+        self.claim(name).and_then(Value::as_str)
+    }
+
+    /// Every claim of the token, as sent.
+    pub fn all_claims(&self) -> &serde_json::Map<String, Value> {
+        match self {
+            Self::Access(c) => c.all_claims(),
+            Self::Id(c) => c.all_claims(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn object(v: Value) -> Claims {
+        match v {
+            Value::Object(map) => map,
+            _ => unreachable!("test input is an object"),
+        }
+    }
+
+    #[test]
+    fn id_token_accessors_read_cognito_names() {
+        let claims = CognitoClaims::from_claims(
+            TokenUse::Id,
+            object(json!({
+                "sub": "s", "iss": "i", "aud": "c", "cognito:username": "alice",
+                "email": "a@example.com", "exp": 2, "iat": 1, "custom:tenant_id": "t1",
+                "token_use": "id"
+            })),
+        )
+        .unwrap();
+        assert_eq!(claims.username(), Some("alice"));
+        assert_eq!(claims.email(), Some("a@example.com"));
+        assert_eq!(claims.claim_str("custom:tenant_id"), Some("t1"));
+        assert_eq!(claims.client_id(), "c");
+        let CognitoClaims::Id(id) = &claims else {
+            unreachable!("typed as id")
+        };
+        let extra: Vec<_> = id.extra_claims().map(|(k, _)| k).collect();
+        assert_eq!(extra, vec!["custom:tenant_id"]);
+    }
+
+    #[test]
+    fn an_aud_list_is_an_invalid_claim() {
+        let err = CognitoClaims::from_claims(
+            TokenUse::Id,
+            object(json!({"sub": "s", "iss": "i", "aud": ["c"], "exp": 2, "iat": 1})),
+        )
+        .unwrap_err();
+        assert_eq!(err, VerifyError::InvalidClaim("aud"));
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests of cognito-verify: one binary, one module per concern.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    missing_docs,
+    unreachable_pub
+)]
+
+mod happy_path;
+mod support;
