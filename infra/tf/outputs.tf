@@ -61,7 +61,7 @@ output "tenant_api_iam_policy_json" {
 
 output "pre_token_generation_lambda_arn" {
   description = "ARN of the pre-token-generation Lambda (null when disabled)."
-  value       = var.enable_pre_token_generation ? aws_lambda_function.pre_token_generation[0].arn : null
+  value       = one(aws_lambda_function.pre_token_generation[*].arn)
 }
 
 output "tenant_api_env" {

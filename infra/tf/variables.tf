@@ -246,6 +246,11 @@ variable "pre_token_generation_log_retention_days" {
   type        = number
   description = "Retention of the Lambda's CloudWatch log group, in days."
   default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.pre_token_generation_log_retention_days)
+    error_message = "pre_token_generation_log_retention_days: one of CloudWatch's values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."
+  }
 }
 
 # ---------------------------------------------------------------------------

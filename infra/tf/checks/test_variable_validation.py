@@ -104,6 +104,7 @@ def test_an_empty_callback_list_is_refused(workdir):
     ({"refresh_token_validity_days": 0}, "refresh_token_validity_days:"),
     ({"web_oauth_scopes": ["email"]}, "web_oauth_scopes:"),
     ({"client_write_attributes": ["email_verified"]}, "must not contain email_verified"),
+    ({"pre_token_generation_log_retention_days": 10}, "pre_token_generation_log_retention_days:"),
 ])
 def test_out_of_range_settings_are_refused_with_a_message_naming_them(workdir, override, message):
     code, output = plan(workdir, **override)
