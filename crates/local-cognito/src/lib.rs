@@ -1,1 +1,126 @@
 //! An embedded, Cognito-compatible identity provider.
+//!
+//! `local-cognito` speaks Amazon Cognito user pools' JSON protocol (`POST /` with
+//! `X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>`), so any AWS SDK pointed at it
+//! with `endpoint_url` signs users in exactly as against AWS: temporary password →
+//! NEW_PASSWORD_REQUIRED → RS256 tokens → refresh → global sign-out. SigV4 `Authorization`
+//! headers are accepted and **not verified**: any credentials work, so bind it to loopback.
+//!
+//! Layout: `targets/` has one module per operation, `auth/` the sign-in logic they share,
+//! `domain/` pools, clients, users and their rules, `store/` the SQLite state, `crypto/` keys,
+//! JWTs and hashes, `http/` the axum surface.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), local_cognito::Error> {
+//! use local_cognito::{LocalCognito, Options};
+//! let idp = LocalCognito::open(Options::persistent("./.idp")).await?;
+//! let running = idp.start("127.0.0.1:9229".parse().expect("address")).await?;
+//! println!("Cognito endpoint: {}", running.base_url());
+//! # Ok(()) }
+//! ```
+
+mod auth;
+mod clock;
+mod crypto;
+mod domain;
+mod error;
+mod http;
+mod options;
+mod server;
+mod service;
+mod store;
+mod targets;
+
+use std::sync::Arc;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{CognitoError, Error};
+pub use options::Options;
+pub use server::RunningIdp;
+pub use store::StoreError;
+
+use clock::epoch_seconds;
+use crypto::keys::{generate_pkcs8, KeyPurpose, SigningKey, SigningKeys};
+use service::{Core, Services};
+use store::Store;
+
+/// A Cognito-compatible identity provider over its state; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct LocalCognito {
+    core: Arc<Core>,
+    public_url: Option<String>,
+}
+
+impl LocalCognito {
+    /// Opens (creating and migrating) the SQLite state and loads or creates the signing keys.
+    pub async fn open(options: Options) -> Result<Self, Error> {
+        let store = match &options.data_dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(|source| Error::DataDir {
+                    path: dir.clone(),
+                    source,
+                })?;
+                Store::open_file(dir).await?
+            }
+            None => Store::open_memory().await?,
+        };
+        let now = epoch_seconds(options.clock.as_ref());
+        let id = load_key(&store, KeyPurpose::Id, now).await?;
+        let access = load_key(&store, KeyPurpose::Access, now).await?;
+        Ok(Self {
+            core: Arc::new(Core {
+                store,
+                clock: options.clock,
+                keys: SigningKeys { id, access },
+                region: options.region,
+            }),
+            public_url: options.public_url,
+        })
+    }
+
+    /// The whole HTTP surface; `public_url` (no trailing slash) is used in `iss` and the OpenID
+    /// configuration unless [`Options::public_url`] was set.
+    pub fn router(&self, public_url: String) -> axum::Router {
+        let base = self.public_url.clone().unwrap_or(public_url);
+        http::router(Services {
+            core: Arc::clone(&self.core),
+            base_url: Arc::from(base.trim_end_matches('/')),
+        })
+    }
+
+    /// Binds `addr` (port 0 allowed) and serves in a spawned task.
+    pub async fn start(self, addr: std::net::SocketAddr) -> Result<RunningIdp, Error> {
+        server::start(self, addr).await
+    }
+
+    /// Pool option emulating a pre-token-generation V2 trigger: copy these user attributes
+    /// (e.g. "custom:tenant_id") into access tokens of this pool. Persisted.
+    pub async fn set_access_token_attributes(
+        &self,
+        pool_id: &str,
+        attributes: &[String],
+    ) -> Result<(), Error> {
+        let store = &self.core.store;
+        let mut pool = store
+            .pool(pool_id)
+            .await?
+            .ok_or_else(|| Error::PoolNotFound(pool_id.to_owned()))?;
+        pool.settings.access_token_attributes = attributes.to_vec();
+        let now = epoch_seconds(self.core.clock.as_ref());
+        if !store
+            .update_pool_settings(pool_id, &pool.settings, now)
+            .await?
+        {
+            return Err(Error::PoolNotFound(pool_id.to_owned()));
+        }
+        Ok(())
+    }
+}
+
+async fn load_key(store: &Store, purpose: KeyPurpose, now: i64) -> Result<SigningKey, Error> {
+    let der = store
+        .signing_key(purpose.as_str(), now, generate_pkcs8)
+        .await?
+        .map_err(|error| Error::SigningKey(error.to_string()))?;
+    SigningKey::from_pkcs8(&der).map_err(|error| Error::SigningKey(error.to_string()))
+}

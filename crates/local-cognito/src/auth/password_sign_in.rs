@@ -1,0 +1,107 @@
+//! Username/password sign-in (ADMIN_USER_PASSWORD_AUTH and USER_PASSWORD_AUTH): tokens, or
+//! the NEW_PASSWORD_REQUIRED challenge for users holding a temporary password.
+
+use std::collections::BTreeMap;
+
+use super::{disabled, incorrect_credentials, required, secret, tokens, AuthResponse};
+use crate::crypto::{password, random};
+use crate::domain::client::Client;
+use crate::domain::pool::Pool;
+use crate::domain::user::{User, UserStatus};
+use crate::error::CognitoError;
+use crate::service::Services;
+use crate::store::Session;
+
+/// Signs in with `USERNAME`/`PASSWORD` (and `SECRET_HASH` for clients with a secret).
+pub(crate) async fn sign_in(
+    services: &Services,
+    pool: &Pool,
+    client: &Client,
+    parameters: &BTreeMap<String, String>,
+) -> Result<AuthResponse, CognitoError> {
+    let username = required(parameters, "USERNAME")?;
+    let given_password = required(parameters, "PASSWORD")?;
+    // Cognito checks the secret hash over the username exactly as the caller gave it.
+    secret::check(client, username, parameters.get("SECRET_HASH"))?;
+
+    let Some(user) = services.find_user(pool, username).await? else {
+        return Err(if client.hides_user_existence() {
+            incorrect_credentials()
+        } else {
+            CognitoError::user_not_found()
+        });
+    };
+    if !user.enabled {
+        return Err(disabled());
+    }
+    let hash = user.password_hash.as_deref().unwrap_or_default();
+    if !password::verify(given_password, hash) {
+        return Err(incorrect_credentials());
+    }
+    match user.status {
+        UserStatus::Confirmed => Ok(AuthResponse {
+            authentication_result: Some(tokens::issue_new(services, pool, client, &user).await?),
+            ..AuthResponse::default()
+        }),
+        UserStatus::ForceChangePassword => challenge(services, pool, client, &user).await,
+    }
+}
+
+/// Answers NEW_PASSWORD_REQUIRED with a fresh single-use session.
+async fn challenge(
+    services: &Services,
+    pool: &Pool,
+    client: &Client,
+    user: &User,
+) -> Result<AuthResponse, CognitoError> {
+    let now = services.now();
+    if user
+        .temp_password_expires_at
+        .is_some_and(|expires| expires < now)
+    {
+        return Err(CognitoError::not_authorized(
+            "Temporary password has expired and must be reset by an administrator.",
+        ));
+    }
+    let session = random::opaque_token();
+    services
+        .store()
+        .insert_session(
+            &random::token_hash(&session),
+            &Session {
+                pool_id: pool.id.clone(),
+                client_id: client.id.clone(),
+                username: user.username.clone(),
+                expires_at: now + client.session_ttl(),
+            },
+        )
+        .await?;
+    let visible: BTreeMap<&String, &String> = user
+        .attributes
+        .iter()
+        .filter(|(name, _)| name.as_str() != "sub")
+        .collect();
+    let missing_required: Vec<String> = pool
+        .settings
+        .schema
+        .iter()
+        .filter(|a| a.required && a.name != "sub" && !user.attributes.contains_key(&a.name))
+        .map(|a| format!("userAttributes.{}", a.name))
+        .collect();
+    let mut parameters = BTreeMap::new();
+    parameters.insert("USER_ID_FOR_SRP".to_owned(), user.username.clone());
+    parameters.insert(
+        "requiredAttributes".to_owned(),
+        serde_json::to_string(&missing_required).unwrap_or_else(|_| "[]".to_owned()),
+    );
+    parameters.insert(
+        "userAttributes".to_owned(),
+        serde_json::to_string(&visible).unwrap_or_else(|_| "{}".to_owned()),
+    );
+    Ok(AuthResponse {
+        challenge_name: Some("NEW_PASSWORD_REQUIRED".to_owned()),
+        session: Some(session),
+        challenge_parameters: parameters,
+        authentication_result: None,
+    })
+}

@@ -1,0 +1,22 @@
+//! The HTTP surface: `POST /` for the JSON API and the per-pool `.well-known` documents.
+
+mod api;
+mod error;
+mod well_known;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::service::Services;
+
+/// Every route, over `services`.
+pub(crate) fn router(services: Services) -> Router {
+    Router::new()
+        .route("/", post(api::handle))
+        .route("/{pool_id}/.well-known/jwks.json", get(well_known::jwks))
+        .route(
+            "/{pool_id}/.well-known/openid-configuration",
+            get(well_known::openid_configuration),
+        )
+        .with_state(services)
+}

@@ -1,0 +1,49 @@
+//! Start-up options: where state lives, the region in pool ids, the public URL and the clock.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::clock::{Clock, SystemClock};
+
+/// How a [`crate::LocalCognito`] is opened.
+#[derive(Clone)]
+pub struct Options {
+    /// Directory for the SQLite state file (created if missing). None = in-memory (tests).
+    pub data_dir: Option<PathBuf>,
+    /// Region used in pool ids (`<region>_<9 alnum>`), e.g. "us-east-1".
+    pub region: String,
+    /// Base URL put in `iss` (`{base}/{poolId}`) and the OpenID config. None = `http://{bound addr}`.
+    pub public_url: Option<String>,
+    /// Source of time for every expiry decision.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Options {
+    /// In-memory state, region "us-east-1", the system clock.
+    pub fn in_memory() -> Self {
+        Self {
+            data_dir: None,
+            region: "us-east-1".to_owned(),
+            public_url: None,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// State persisted under `dir`, region "us-east-1", the system clock.
+    pub fn persistent(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: Some(dir.into()),
+            ..Self::in_memory()
+        }
+    }
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("data_dir", &self.data_dir)
+            .field("region", &self.region)
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}

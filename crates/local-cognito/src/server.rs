@@ -1,0 +1,65 @@
+//! Serving the router on a socket in a background task, with graceful shutdown.
+
+use std::net::SocketAddr;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::error::Error;
+use crate::LocalCognito;
+
+/// A provider serving HTTP; dropping it leaves the server running until the runtime ends.
+#[derive(Debug)]
+pub struct RunningIdp {
+    addr: SocketAddr,
+    base_url: String,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+}
+
+pub(crate) async fn start(idp: LocalCognito, addr: SocketAddr) -> Result<RunningIdp, Error> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| Error::Bind { addr, source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| Error::Bind { addr, source })?;
+    let base_url = format!("http://{addr}");
+    let router = idp.router(base_url.clone());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+            // Either an explicit shutdown or the handle being dropped ends the wait.
+            let _ = stopped.await;
+        });
+        if let Err(error) = serve.await {
+            tracing::error!(%error, "local-cognito server failed");
+        }
+    });
+    Ok(RunningIdp {
+        addr,
+        base_url,
+        stop,
+        task,
+    })
+}
+
+impl RunningIdp {
+    /// The bound address (with the real port when 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://{addr}`, no trailing slash: the endpoint to give an AWS SDK.
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, and waits for the server.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        if let Err(error) = self.task.await {
+            tracing::error!(%error, "local-cognito server task failed");
+        }
+    }
+}

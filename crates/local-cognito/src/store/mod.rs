@@ -1,0 +1,80 @@
+//! SQLite persistence. Every call reads the database, so several processes sharing one data
+//! directory (the service and a CLI) always see each other's writes.
+
+mod clients;
+mod groups;
+mod keys;
+mod pools;
+mod sessions;
+mod tokens;
+mod users;
+
+use std::path::Path;
+use std::str::FromStr as _;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+
+pub(crate) use groups::Group;
+pub(crate) use sessions::Session;
+pub(crate) use tokens::RefreshFamily;
+pub(crate) use users::NewUser;
+
+/// A failure to read or write state.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite reported an error.
+    #[error("sqlite: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A stored JSON column could not be read back.
+    #[error("corrupt stored JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Handle on the state database; cheap to clone.
+#[derive(Debug, Clone)]
+pub(crate) struct Store {
+    pool: SqlitePool,
+}
+
+const SCHEMA: &str = include_str!("schema.sql");
+
+/// How long a writer waits for another process's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Store {
+    /// Opens (creating if needed) `dir/local-cognito.sqlite3`, in WAL mode, and applies the schema.
+    pub(crate) async fn open_file(dir: &Path) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(dir.join("local-cognito.sqlite3"))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        Self::migrate(pool).await
+    }
+
+    /// Opens a private in-memory database. One connection only: each SQLite in-memory
+    /// connection is its own database, so a second one would see nothing.
+    pub(crate) async fn open_memory() -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await?;
+        Self::migrate(pool).await
+    }
+
+    async fn migrate(pool: SqlitePool) -> Result<Self, StoreError> {
+        // Every statement is `IF NOT EXISTS`, so concurrent openers cannot trip over each other.
+        sqlx::raw_sql(SCHEMA).execute(&pool).await?;
+        Ok(Self { pool })
+    }
+}

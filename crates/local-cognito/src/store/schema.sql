@@ -1,0 +1,76 @@
+-- local-cognito state. Idempotent: applied on every open. Times are Unix seconds.
+CREATE TABLE IF NOT EXISTS signing_keys (
+    purpose    TEXT PRIMARY KEY,
+    pkcs8      BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pools (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL,
+    settings    TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS clients (
+    id          TEXT PRIMARY KEY,
+    pool_id     TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    secret      TEXT,
+    created_at  INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL,
+    settings    TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS users (
+    pool_id                  TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    username                 TEXT NOT NULL,
+    sub                      TEXT NOT NULL,
+    -- Set only in pools whose users sign in with their email, to make it unique there.
+    email_alias              TEXT,
+    status                   TEXT NOT NULL,
+    enabled                  INTEGER NOT NULL,
+    password_hash            TEXT,
+    temp_password_expires_at INTEGER,
+    created_at               INTEGER NOT NULL,
+    modified_at              INTEGER NOT NULL,
+    attributes               TEXT NOT NULL,
+    PRIMARY KEY (pool_id, username)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS users_email_alias ON users (pool_id, email_alias)
+    WHERE email_alias IS NOT NULL;
+CREATE TABLE IF NOT EXISTS groups (
+    pool_id     TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    description TEXT,
+    precedence  INTEGER,
+    created_at  INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL,
+    PRIMARY KEY (pool_id, name)
+);
+CREATE TABLE IF NOT EXISTS group_members (
+    pool_id    TEXT NOT NULL,
+    group_name TEXT NOT NULL,
+    username   TEXT NOT NULL,
+    PRIMARY KEY (pool_id, group_name, username)
+);
+-- Challenge sessions, stored as SHA-256 of the opaque value; deleted when used.
+CREATE TABLE IF NOT EXISTS sessions (
+    hash       TEXT PRIMARY KEY,
+    pool_id    TEXT NOT NULL,
+    client_id  TEXT NOT NULL,
+    username   TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+-- One row per sign-in: its refresh token (hashed) and the origin_jti shared by every access
+-- token derived from it, so revoking the row revokes those access tokens too.
+CREATE TABLE IF NOT EXISTS refresh_tokens (
+    origin_jti TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    pool_id    TEXT NOT NULL,
+    client_id  TEXT NOT NULL,
+    username   TEXT NOT NULL,
+    auth_time  INTEGER NOT NULL,
+    event_id   TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS refresh_tokens_user ON refresh_tokens (pool_id, username);

@@ -1,0 +1,105 @@
+//! `AdminCreateUser`: a user in FORCE_CHANGE_PASSWORD with a temporary password.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::views::{self, UserView};
+use crate::crypto::{password, random};
+use crate::domain::attributes::{looks_like_email, validate_required, validate_writes, AttributeType};
+use crate::domain::user::{User, UserStatus};
+use crate::error::CognitoError;
+use crate::service::{email_alias, Services};
+use crate::store::NewUser;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct Request {
+    user_pool_id: String,
+    username: String,
+    #[serde(default)]
+    user_attributes: Vec<AttributeType>,
+    temporary_password: Option<String>,
+    message_action: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct Response {
+    user: UserView,
+}
+
+pub(super) async fn handle(services: &Services, request: Request) -> Result<Response, CognitoError> {
+    let pool = services.pool(&request.user_pool_id).await?;
+    if let Some(action) = &request.message_action {
+        if action != "SUPPRESS" && action != "RESEND" {
+            return Err(CognitoError::invalid_parameter(format!("Invalid MessageAction: {action}")));
+        }
+    }
+    // local-cognito sends no messages, so every action behaves as SUPPRESS.
+    validate_writes(&pool, &request.user_attributes, true)?;
+    let mut attributes: BTreeMap<String, String> = request
+        .user_attributes
+        .into_iter()
+        .map(|a| (a.name, a.value))
+        .collect();
+    let (username, sub) = if pool.email_is_username() {
+        if !looks_like_email(&request.username) {
+            return Err(CognitoError::invalid_parameter("Username should be an email."));
+        }
+        attributes
+            .entry("email".to_owned())
+            .or_insert_with(|| request.username.clone());
+        // Email pools name users by a UUID that is also their sub.
+        let id = random::uuid();
+        (id.clone(), id)
+    } else {
+        if request.username.is_empty() || request.username.chars().any(char::is_whitespace) {
+            return Err(CognitoError::invalid_parameter(
+                "Username must be a non-empty string without whitespace.",
+            ));
+        }
+        (request.username, random::uuid())
+    };
+    attributes.insert("sub".to_owned(), sub.clone());
+    validate_required(&pool, &attributes)?;
+
+    let policy = &pool.settings.password_policy;
+    let temporary = match request.temporary_password {
+        Some(given) => {
+            policy.check(&given)?;
+            given
+        }
+        None => random::temporary_password(policy.minimum_length),
+    };
+    let hash = password::hash(&temporary).map_err(|error| {
+        tracing::error!(%error, "password hashing failed");
+        CognitoError::internal()
+    })?;
+    let now = services.now();
+    let user = User {
+        pool_id: pool.id.clone(),
+        username,
+        sub,
+        status: UserStatus::ForceChangePassword,
+        enabled: true,
+        password_hash: Some(hash),
+        temp_password_expires_at: Some(now + policy.temporary_password_validity_days * 86_400),
+        created_at: now,
+        modified_at: now,
+        attributes,
+    };
+    match services.store().insert_user(&user, email_alias(&pool, &user).as_deref()).await? {
+        NewUser::Saved => Ok(Response {
+            user: views::user(&user),
+        }),
+        NewUser::Taken if pool.email_is_username() => Err(CognitoError::new(
+            "UsernameExistsException",
+            "An account with the given email already exists.",
+        )),
+        NewUser::Taken => Err(CognitoError::new(
+            "UsernameExistsException",
+            "User account already exists",
+        )),
+    }
+}

@@ -1,0 +1,34 @@
+//! `AdminInitiateAuth`: ADMIN_USER_PASSWORD_AUTH (ADMIN_NO_SRP_AUTH) and REFRESH_TOKEN_AUTH.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::auth::{self, AuthResponse, Entry};
+use crate::error::CognitoError;
+use crate::service::Services;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct Request {
+    user_pool_id: String,
+    client_id: String,
+    auth_flow: String,
+    #[serde(default)]
+    auth_parameters: BTreeMap<String, String>,
+}
+
+pub(super) async fn handle(services: &Services, request: Request) -> Result<AuthResponse, CognitoError> {
+    let (pool, client) = services
+        .client_in_pool(&request.client_id, Some(&request.user_pool_id))
+        .await?;
+    auth::initiate(
+        services,
+        &pool,
+        &client,
+        Entry::Admin,
+        &request.auth_flow,
+        &request.auth_parameters,
+    )
+    .await
+}
