@@ -1,2 +1,12 @@
 //! Binary entry point; everything lives in the library.
-fn main() {}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    match tenant_api::cli::run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

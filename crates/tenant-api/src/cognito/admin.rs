@@ -1,0 +1,248 @@
+//! Administrative calls: create users, move them between tenants, list them, sign them out.
+
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType, UserType};
+use rand::seq::SliceRandom;
+use rand::Rng;
+
+use super::error::classify;
+use super::{Cognito, CognitoError};
+
+/// A user just created.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreatedUser {
+    /// Cognito's internal username (also the `sub` in pools that sign in by email).
+    pub username: String,
+    /// The user's `sub`.
+    pub sub: String,
+    /// The temporary password, when it was generated here.
+    pub generated_password: Option<String>,
+}
+
+/// One line of `users list`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserSummary {
+    /// Email address.
+    pub email: String,
+    /// `sub`.
+    pub sub: String,
+    /// Tenant attribute, if set.
+    pub tenant: Option<String>,
+    /// Cognito's user status (`FORCE_CHANGE_PASSWORD`, `CONFIRMED`, ...).
+    pub status: String,
+    /// Whether sign-in is enabled.
+    pub enabled: bool,
+}
+
+fn attribute(name: &str, value: &str) -> Result<AttributeType, CognitoError> {
+    AttributeType::builder()
+        .name(name)
+        .value(value)
+        .build()
+        .map_err(|e| CognitoError::InvalidParameter(e.to_string()))
+}
+
+/// A random temporary password that satisfies Cognito's default policy (all four classes, 16 long).
+fn generate_password() -> String {
+    const CLASSES: [&[u8]; 4] = [
+        b"ABCDEFGHJKLMNPQRSTUVWXYZ",
+        b"abcdefghijkmnopqrstuvwxyz",
+        b"23456789",
+        b"!#%+-=?@^_",
+    ];
+    let mut rng = rand::thread_rng();
+    let mut chars: Vec<u8> = CLASSES
+        .iter()
+        .map(|class| class[rng.gen_range(0..class.len())])
+        .collect();
+    let all: Vec<u8> = CLASSES.concat();
+    chars.extend((0..12).map(|_| all[rng.gen_range(0..all.len())]));
+    chars.shuffle(&mut rng);
+    String::from_utf8_lossy(&chars).into_owned()
+}
+
+fn summary(user: &UserType, tenant_attribute: &str) -> UserSummary {
+    let attr = |name: &str| {
+        user.attributes()
+            .iter()
+            .find(|a| a.name() == name)
+            .and_then(|a| a.value())
+            .map(str::to_owned)
+    };
+    UserSummary {
+        email: attr("email").unwrap_or_default(),
+        sub: attr("sub").unwrap_or_else(|| user.username().unwrap_or_default().to_owned()),
+        tenant: attr(tenant_attribute),
+        status: user
+            .user_status()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        enabled: user.enabled(),
+    }
+}
+
+impl Cognito {
+    /// AdminCreateUser with a verified email, the tenant attribute and a temporary password
+    /// (generated when not given); then adds the user to `groups`, creating missing groups.
+    pub async fn create_user(
+        &self,
+        email: &str,
+        tenant_attribute: &str,
+        tenant: &str,
+        temporary_password: Option<&str>,
+        groups: &[String],
+    ) -> Result<CreatedUser, CognitoError> {
+        let generated = temporary_password.is_none().then(generate_password);
+        let password = temporary_password
+            .or(generated.as_deref())
+            .unwrap_or_default();
+        let response = self
+            .client
+            .admin_create_user()
+            .user_pool_id(&self.pool_id)
+            .username(email)
+            .temporary_password(password)
+            .message_action(MessageActionType::Suppress)
+            .user_attributes(attribute("email", email)?)
+            .user_attributes(attribute("email_verified", "true")?)
+            .user_attributes(attribute(tenant_attribute, tenant)?)
+            .send()
+            .await
+            .map_err(classify)?;
+        let user = response.user().ok_or_else(|| CognitoError::Unexpected {
+            code: "missing User".into(),
+        })?;
+        let created = summary(user, tenant_attribute);
+        let username = user.username().unwrap_or_default().to_owned();
+        for group in groups {
+            self.add_to_group(&username, group).await?;
+        }
+        Ok(CreatedUser {
+            username,
+            sub: created.sub,
+            generated_password: generated,
+        })
+    }
+
+    async fn add_to_group(&self, username: &str, group: &str) -> Result<(), CognitoError> {
+        let created = self
+            .client
+            .create_group()
+            .user_pool_id(&self.pool_id)
+            .group_name(group)
+            .send()
+            .await
+            .map_err(classify);
+        match created {
+            Ok(_) => {}
+            Err(CognitoError::Unexpected { code }) if code == "GroupExistsException" => {}
+            Err(other) => return Err(other),
+        }
+        self.client
+            .admin_add_user_to_group()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .group_name(group)
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(())
+    }
+
+    /// AdminUpdateUserAttributes: moves a user to another tenant.
+    pub async fn set_tenant(
+        &self,
+        email: &str,
+        tenant_attribute: &str,
+        tenant: &str,
+    ) -> Result<(), CognitoError> {
+        self.client
+            .admin_update_user_attributes()
+            .user_pool_id(&self.pool_id)
+            .username(email)
+            .user_attributes(attribute(tenant_attribute, tenant)?)
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(())
+    }
+
+    /// AdminGetUser: the internal username and `sub` for an email (or username).
+    pub async fn lookup(&self, email_or_username: &str) -> Result<(String, String), CognitoError> {
+        let response = self
+            .client
+            .admin_get_user()
+            .user_pool_id(&self.pool_id)
+            .username(email_or_username)
+            .send()
+            .await
+            .map_err(classify)?;
+        let username = response.username().to_owned();
+        let sub = response
+            .user_attributes()
+            .iter()
+            .find(|a| a.name() == "sub")
+            .and_then(|a| a.value())
+            .unwrap_or(&username)
+            .to_owned();
+        Ok((username, sub))
+    }
+
+    /// ListUsers, every page.
+    pub async fn list_users(
+        &self,
+        tenant_attribute: &str,
+    ) -> Result<Vec<UserSummary>, CognitoError> {
+        let mut users = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let response = self
+                .client
+                .list_users()
+                .user_pool_id(&self.pool_id)
+                .limit(60)
+                .set_pagination_token(token.take())
+                .send()
+                .await
+                .map_err(classify)?;
+            users.extend(
+                response
+                    .users()
+                    .iter()
+                    .map(|u| summary(u, tenant_attribute)),
+            );
+            match response.pagination_token() {
+                Some(next) if !next.is_empty() => token = Some(next.to_owned()),
+                _ => return Ok(users),
+            }
+        }
+    }
+
+    /// AdminUserGlobalSignOut: revokes every refresh token of the user.
+    pub async fn admin_sign_out(&self, email_or_username: &str) -> Result<(), CognitoError> {
+        self.client
+            .admin_user_global_sign_out()
+            .user_pool_id(&self.pool_id)
+            .username(email_or_username)
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_passwords_have_every_character_class() {
+        for _ in 0..50 {
+            let p = generate_password();
+            assert_eq!(p.len(), 16);
+            assert!(p.bytes().any(|b| b.is_ascii_uppercase()));
+            assert!(p.bytes().any(|b| b.is_ascii_lowercase()));
+            assert!(p.bytes().any(|b| b.is_ascii_digit()));
+            assert!(p.bytes().any(|b| !b.is_ascii_alphanumeric()));
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! `ApiError`: the one error type of the HTTP layer, and its single JSON shape.
+//!
+//! Every failure leaves as `{"code": "...", "message": "..."}` with a stable machine-readable
+//! code. Internal causes (database, Cognito, panics) are logged here and never sent.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::cognito::CognitoError;
+use crate::domain::page::PageError;
+use crate::store::StoreError;
+use crate::tenancy::TenantError;
+
+/// The body of every error response.
+#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine-readable code, e.g. `tenant_mismatch`.
+    #[schema(example = "invalid_credentials")]
+    pub code: String,
+    /// Human-readable explanation.
+    #[schema(example = "Invalid email or password")]
+    pub message: String,
+}
+
+/// A failed request.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request is malformed (body, query, path or a field value).
+    #[error("{0}")]
+    BadRequest(String),
+    /// Wrong password, unknown or disabled user: one answer for all three.
+    #[error("Invalid email or password")]
+    InvalidCredentials,
+    /// The challenge session is wrong, used or expired.
+    #[error("Invalid or expired session")]
+    InvalidSession,
+    /// The refresh token is invalid, expired or revoked.
+    #[error("Invalid refresh token")]
+    InvalidRefreshToken,
+    /// The new password breaks the policy; the message names the rule.
+    #[error("{0}")]
+    PasswordPolicy(String),
+    /// Sign-in needs a challenge this service does not support.
+    #[error("Unsupported challenge: {0}")]
+    UnsupportedChallenge(String),
+    /// No bearer token was sent.
+    #[error("Authentication required")]
+    MissingToken,
+    /// The bearer token failed verification (the reason is logged, not sent).
+    #[error("Invalid or expired token")]
+    InvalidToken,
+    /// The token is valid but lacks a required group or scope.
+    #[error("Insufficient scope")]
+    InsufficientScope,
+    /// Tenant problems: missing (400), malformed (400), mismatched or unproven (403).
+    #[error(transparent)]
+    Tenant(#[from] TenantError),
+    /// The `Host` header is not in `ALLOWED_HOSTS`.
+    #[error("Host not allowed")]
+    InvalidHost,
+    /// No such resource in this tenant.
+    #[error("Not found")]
+    NotFound,
+    /// The path exists but not with this method.
+    #[error("Method not allowed")]
+    MethodNotAllowed,
+    /// The resource already exists.
+    #[error("Already exists")]
+    Conflict,
+    /// The body is larger than the limit.
+    #[error("Request body too large")]
+    PayloadTooLarge,
+    /// The body is not `application/json`.
+    #[error("Expected Content-Type: application/json")]
+    UnsupportedMediaType,
+    /// Too many attempts; retry after this many seconds.
+    #[error("Too many requests")]
+    TooManyRequests {
+        /// Seconds until a retry may succeed.
+        retry_after: u64,
+    },
+    /// A dependency (Cognito, JWKS, database) is unavailable.
+    #[error("Service temporarily unavailable")]
+    Unavailable,
+    /// Cognito answered something unexpected.
+    #[error("Authentication service error")]
+    Upstream,
+    /// The request took longer than the configured timeout.
+    #[error("Request timed out")]
+    Timeout,
+    /// A bug or an unexpected failure; logged in full, reported generically.
+    #[error("Internal server error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_)
+            | Self::InvalidCredentials
+            | Self::InvalidSession
+            | Self::InvalidRefreshToken
+            | Self::PasswordPolicy(_)
+            | Self::UnsupportedChallenge(_)
+            | Self::InvalidHost => StatusCode::BAD_REQUEST,
+            Self::Tenant(TenantError::NotProvided | TenantError::Invalid(_)) => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::Tenant(TenantError::Mismatch | TenantError::NotProven) => StatusCode::FORBIDDEN,
+            Self::MissingToken | Self::InvalidToken => StatusCode::UNAUTHORIZED,
+            Self::InsufficientScope => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable | Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Upstream => StatusCode::BAD_GATEWAY,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable code clients can switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "invalid_request",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::InvalidSession => "invalid_session",
+            Self::InvalidRefreshToken => "invalid_refresh_token",
+            Self::PasswordPolicy(_) => "invalid_password",
+            Self::UnsupportedChallenge(_) => "unsupported_challenge",
+            Self::MissingToken => "missing_token",
+            Self::InvalidToken => "invalid_token",
+            Self::InsufficientScope => "insufficient_scope",
+            Self::Tenant(TenantError::NotProvided) => "tenant_required",
+            Self::Tenant(TenantError::Invalid(_)) => "invalid_tenant",
+            Self::Tenant(TenantError::Mismatch) => "tenant_mismatch",
+            Self::Tenant(TenantError::NotProven) => "tenant_not_proven",
+            Self::InvalidHost => "invalid_host",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Conflict => "conflict",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::TooManyRequests { .. } => "too_many_requests",
+            Self::Unavailable => "service_unavailable",
+            Self::Upstream => "upstream_error",
+            Self::Timeout => "timeout",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(cause) = &self {
+            tracing::error!(error = ?cause, "request failed");
+        }
+        let status = self.status();
+        let body = ErrorBody {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+        };
+        let mut response = (status, Json(body)).into_response();
+        let headers = response.headers_mut();
+        match &self {
+            // RFC 6750 §3: no error attribute when the request carried no credentials.
+            Self::MissingToken => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            Self::InvalidToken => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(r#"Bearer error="invalid_token""#),
+                );
+            }
+            Self::InsufficientScope => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(r#"Bearer error="insufficient_scope""#),
+                );
+            }
+            Self::TooManyRequests { retry_after } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
+            Self::Unavailable => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl From<CognitoError> for ApiError {
+    fn from(err: CognitoError) -> Self {
+        match err {
+            CognitoError::InvalidCredentials => Self::InvalidCredentials,
+            CognitoError::InvalidSession => Self::InvalidSession,
+            CognitoError::InvalidRefreshToken => Self::InvalidRefreshToken,
+            CognitoError::TokenRefused => Self::InvalidToken,
+            CognitoError::PasswordPolicy(rule) => Self::PasswordPolicy(rule),
+            CognitoError::UnsupportedChallenge(name) => Self::UnsupportedChallenge(name),
+            CognitoError::UserExists => Self::Conflict,
+            CognitoError::UserNotFound => Self::NotFound,
+            CognitoError::InvalidParameter(text) => Self::BadRequest(text),
+            CognitoError::Throttled => Self::TooManyRequests { retry_after: 1 },
+            CognitoError::Unavailable => Self::Unavailable,
+            CognitoError::Unexpected { code } => {
+                tracing::error!(%code, "unexpected Cognito error");
+                Self::Upstream
+            }
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Database(sqlx::Error::PoolTimedOut) => {
+                tracing::warn!("database pool exhausted");
+                Self::Unavailable
+            }
+            other => Self::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<PageError> for ApiError {
+    fn from(err: PageError) -> Self {
+        Self::BadRequest(err.to_string())
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => Self::UnsupportedMediaType,
+            JsonRejection::BytesRejection(_)
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                Self::PayloadTooLarge
+            }
+            // serde's description of what is wrong with the caller's own JSON.
+            other => Self::BadRequest(other.body_text()),
+        }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        Self::BadRequest(rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::BadRequest(rejection.body_text())
+    }
+}

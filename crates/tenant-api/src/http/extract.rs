@@ -1,0 +1,188 @@
+//! Request extractors: JSON/path/query wrappers with our error shape, the verified user, the
+//! proven tenant, and the client IP.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use axum::http::header::{AUTHORIZATION, HOST};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use cognito_verify::{CognitoClaims, ErrorKind};
+
+use super::error::ApiError;
+use crate::domain::tenant::TenantId;
+use crate::state::AppState;
+use crate::tenancy::RequestedTenant;
+
+/// `axum::Json` whose rejections are [`ApiError`]s.
+#[derive(Debug, Clone, Copy, Default, axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct AppJson<T>(pub T);
+
+impl<T: serde::Serialize> axum::response::IntoResponse for AppJson<T> {
+    fn into_response(self) -> axum::response::Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// `axum::extract::Path` whose rejections are [`ApiError`]s.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct AppPath<T>(pub T);
+
+/// `axum::extract::Query` whose rejections are [`ApiError`]s.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct AppQuery<T>(pub T);
+
+/// The bearer of a verified Cognito token.
+#[derive(Clone, Debug)]
+pub struct AuthUser {
+    /// The verified claims.
+    pub claims: Arc<CognitoClaims>,
+    /// The raw token (needed for GetUser and GlobalSignOut).
+    pub token: Arc<str>,
+}
+
+/// The token of an `Authorization: Bearer <token>` header.
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
+    let value = headers
+        .get(AUTHORIZATION)
+        .ok_or(ApiError::MissingToken)?
+        .to_str()
+        .map_err(|_| ApiError::InvalidToken)?;
+    let (scheme, token) = value.split_once(' ').ok_or(ApiError::InvalidToken)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(ApiError::InvalidToken);
+    }
+    Ok(token.trim())
+}
+
+/// Maps a verification failure to the HTTP answer, logging the reason only at debug level.
+pub(crate) fn rejection(err: &cognito_verify::VerifyError) -> ApiError {
+    tracing::debug!(reason = err.reason(), "token rejected");
+    match err.kind() {
+        ErrorKind::Invalid => ApiError::InvalidToken,
+        ErrorKind::Forbidden => ApiError::InsufficientScope,
+        ErrorKind::Unavailable => ApiError::Unavailable,
+    }
+}
+
+impl<S> FromRequestParts<S> for AuthUser
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        if let Some(user) = parts.extensions.get::<AuthUser>() {
+            return Ok(user.clone());
+        }
+        let state = AppState::from_ref(state);
+        let token = bearer_token(&parts.headers)?;
+        let claims = state
+            .verifier
+            .verify(token)
+            .await
+            .map_err(|e| rejection(&e))?;
+        let user = AuthUser {
+            claims,
+            token: Arc::from(token),
+        };
+        parts.extensions.insert(user.clone());
+        Ok(user)
+    }
+}
+
+/// A verified user together with the tenant they proved they belong to.
+#[derive(Clone, Debug)]
+pub struct Tenant {
+    /// The verified user.
+    pub user: AuthUser,
+    /// The tenant every store call of this request is scoped to.
+    pub id: TenantId,
+}
+
+impl Tenant {
+    /// The caller's `sub`.
+    pub fn sub(&self) -> &str {
+        self.user.claims.sub()
+    }
+}
+
+impl<S> FromRequestParts<S> for Tenant
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        let state = AppState::from_ref(state);
+        let header_name = &state.tenants.config().header;
+        let header = match parts.headers.get(header_name) {
+            None => None,
+            Some(value) => Some(value.to_str().map_err(|_| {
+                ApiError::Tenant(crate::tenancy::TenantError::Invalid(
+                    crate::domain::tenant::TenantIdError::Character,
+                ))
+            })?),
+        };
+        let host = parts
+            .headers
+            .get(HOST)
+            .and_then(|h| h.to_str().ok())
+            .or_else(|| parts.uri.host());
+        let id = state
+            .tenants
+            .resolve(&user.claims, &user.token, RequestedTenant { header, host })
+            .await?;
+        Ok(Tenant { user, id })
+    }
+}
+
+/// The client's IP: the socket peer, or the first untrusted hop of `X-Forwarded-For` when the
+/// peer is a trusted proxy (`TRUSTED_PROXIES`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
+impl<S> FromRequestParts<S> for ClientIp
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let state = AppState::from_ref(state);
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip())
+            .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        let trusted = |ip: &IpAddr| state.trusted_proxies.iter().any(|net| net.contains(ip));
+        if !trusted(&peer) {
+            return Ok(ClientIp(peer));
+        }
+        // Walk X-Forwarded-For from the right, skipping our own proxies.
+        let forwarded: Vec<IpAddr> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|hop| hop.trim().parse().ok())
+            .collect();
+        let client = forwarded
+            .iter()
+            .rev()
+            .find(|ip| !trusted(ip))
+            .or(forwarded.first())
+            .copied()
+            .unwrap_or(peer);
+        Ok(ClientIp(client))
+    }
+}

@@ -1,0 +1,87 @@
+//! The OpenAPI document (utoipa), serialised once at start-up, and Swagger UI at `/api/docs`.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::HeaderValue;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::state::AppState;
+
+/// The tenant header (its name is configurable with `TENANT_HEADER`).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)] // only its parameter description is used
+pub struct TenantHeader {
+    /// Requested tenant (header mode). In strict mode it must match the user's `custom:tenant_id`.
+    #[param(rename = "X-Tenant-Id", example = "acme")]
+    x_tenant_id: Option<String>,
+}
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "tenant-api", description = "Multi-tenant API behind Amazon Cognito: sign-in, \
+        verified Cognito JWTs and tenant-isolated items and alerts. Every error body is \
+        `{code, message}`."),
+    paths(
+        super::user::login, super::user::new_password, super::user::refresh, super::user::logout,
+        super::items::list, super::items::create, super::items::read, super::items::rename,
+        super::items::remove, super::items::me, super::items::tenant,
+        super::alerts::list, super::alerts::create, super::alerts::read, super::alerts::remove,
+        super::alerts::acknowledge,
+        super::health::health, super::health::live, super::health::ready,
+    ),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "user", description = "Sign-in through Cognito"),
+        (name = "items", description = "Items shared within a tenant"),
+        (name = "alerts", description = "The caller's alerts within a tenant"),
+        (name = "health", description = "Probes"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.bearer_format = Some("JWT".into());
+        scheme.description =
+            Some("A Cognito access token (or id token with COGNITO_PREFERRED_TOKEN_USE=id)".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The document as JSON bytes, built once.
+pub fn document_json() -> Bytes {
+    Bytes::from(
+        ApiDoc::openapi()
+            .to_json()
+            .unwrap_or_else(|_| "{}".to_owned()),
+    )
+}
+
+async fn openapi_json(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        state.openapi_json.clone(),
+    )
+}
+
+/// `/api/openapi.json` and the Swagger UI at `/api/docs` (assets built into the binary).
+pub fn router() -> Router<AppState> {
+    let ui: Router<AppState> = SwaggerUi::new("/api/docs")
+        .config(utoipa_swagger_ui::Config::from("/api/openapi.json"))
+        .into();
+    Router::new()
+        .route("/api/openapi.json", get(openapi_json))
+        .merge(ui)
+}

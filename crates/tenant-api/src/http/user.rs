@@ -1,0 +1,226 @@
+//! `/api/user/*`: sign-in, the first-login password change, refresh and sign-out.
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::routing::post;
+use axum::Router;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::error::{ApiError, ErrorBody};
+use super::extract::{bearer_token, AppJson, ClientIp};
+use super::routes::RouterExt;
+use crate::cognito::{LoginOutcome, Tokens};
+use crate::state::AppState;
+
+/// Email and password.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginIn {
+    /// The user's email address.
+    #[schema(example = "alice@example.com")]
+    pub email: String,
+    /// The user's password (temporary on first sign-in).
+    pub password: String,
+}
+
+/// Tokens, or the NEW_PASSWORD_REQUIRED challenge.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+pub struct LoginOut {
+    /// Access token (JWT); send as `Authorization: Bearer`.
+    pub access_token: Option<String>,
+    /// Id token (JWT).
+    pub id_token: Option<String>,
+    /// Refresh token (opaque).
+    pub refresh_token: Option<String>,
+    /// Access token lifetime in seconds.
+    pub expires_in: Option<i32>,
+    /// `Bearer`.
+    pub token_type: Option<String>,
+    /// `NEW_PASSWORD_REQUIRED` on first sign-in with a temporary password.
+    #[schema(example = "NEW_PASSWORD_REQUIRED")]
+    pub challenge: Option<String>,
+    /// Session to send to `/api/user/new-password` (valid 3 minutes, once).
+    pub session: Option<String>,
+}
+
+impl From<Tokens> for LoginOut {
+    fn from(tokens: Tokens) -> Self {
+        Self {
+            access_token: Some(tokens.access_token),
+            id_token: tokens.id_token,
+            refresh_token: tokens.refresh_token,
+            expires_in: Some(tokens.expires_in),
+            token_type: Some(tokens.token_type),
+            ..Self::default()
+        }
+    }
+}
+
+/// Answer to the NEW_PASSWORD_REQUIRED challenge.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewPasswordIn {
+    /// The email the user signed in with.
+    pub email: String,
+    /// The new permanent password.
+    pub new_password: String,
+    /// The session returned by `/api/user/login`.
+    pub session: String,
+}
+
+/// A refresh token, and the username when the app client has a secret.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RefreshIn {
+    /// The refresh token from sign-in.
+    pub refresh_token: String,
+    /// The email (or Cognito username); required only when the app client has a secret.
+    pub username: Option<String>,
+}
+
+/// `{"ok": true}`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimpleOk {
+    /// Always true.
+    pub ok: bool,
+}
+
+/// The `/api/user` routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route_both("/api/user/login", post(login))
+        .route_both("/api/user/new-password", post(new_password))
+        .route_both("/api/user/refresh", post(refresh))
+        .route_both("/api/user/logout", post(logout))
+}
+
+fn required(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
+    if value.is_empty() {
+        return Err(ApiError::BadRequest(format!("{field} is required")));
+    }
+    if value.len() > max {
+        return Err(ApiError::BadRequest(format!("{field} is too long")));
+    }
+    Ok(())
+}
+
+/// Sign in with email and password (AdminInitiateAuth, ADMIN_USER_PASSWORD_AUTH).
+#[utoipa::path(post, path = "/api/user/login", tag = "user", request_body = LoginIn,
+    responses(
+        (status = 200, description = "Tokens, or the NEW_PASSWORD_REQUIRED challenge", body = LoginOut),
+        (status = 400, description = "Invalid email or password, or a malformed body", body = ErrorBody),
+        (status = 429, description = "Too many attempts (see Retry-After)", body = ErrorBody),
+        (status = 503, description = "Cognito unavailable", body = ErrorBody),
+    ))]
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    AppJson(body): AppJson<LoginIn>,
+) -> Result<AppJson<LoginOut>, ApiError> {
+    required("email", body.email.trim(), 256)?;
+    required("password", &body.password, 256)?;
+    let email = body.email.trim();
+    state.throttle_login(ip, Some(email))?;
+    let outcome = state.cognito.login(email, &body.password).await;
+    state
+        .metrics
+        .login(outcome.as_ref().map(|_| ()).map_err(|e| e.clone()));
+    Ok(AppJson(match outcome? {
+        LoginOutcome::Tokens(tokens) => tokens.into(),
+        LoginOutcome::NewPasswordRequired { session } => LoginOut {
+            challenge: Some("NEW_PASSWORD_REQUIRED".into()),
+            session: Some(session),
+            ..LoginOut::default()
+        },
+    }))
+}
+
+/// Set a permanent password after the first sign-in (AdminRespondToAuthChallenge).
+#[utoipa::path(post, path = "/api/user/new-password", tag = "user", request_body = NewPasswordIn,
+    responses(
+        (status = 200, description = "Tokens", body = LoginOut),
+        (status = 400, description = "Invalid session, or the password breaks the policy (the message names the rule)", body = ErrorBody),
+        (status = 429, description = "Too many attempts", body = ErrorBody),
+        (status = 503, description = "Cognito unavailable", body = ErrorBody),
+    ))]
+async fn new_password(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    AppJson(body): AppJson<NewPasswordIn>,
+) -> Result<AppJson<LoginOut>, ApiError> {
+    required("email", body.email.trim(), 256)?;
+    required("new_password", &body.new_password, 256)?;
+    required("session", &body.session, 4096)?;
+    let email = body.email.trim();
+    state.throttle_login(ip, Some(email))?;
+    let tokens = state
+        .cognito
+        .complete_new_password(email, &body.new_password, &body.session)
+        .await?;
+    Ok(AppJson(tokens.into()))
+}
+
+/// New access and id tokens from a refresh token (REFRESH_TOKEN_AUTH).
+#[utoipa::path(post, path = "/api/user/refresh", tag = "user", request_body = RefreshIn,
+    responses(
+        (status = 200, description = "New tokens (the refresh token stays the same unless rotation is on)", body = LoginOut),
+        (status = 400, description = "Invalid, expired or revoked refresh token; or username missing with a client secret", body = ErrorBody),
+        (status = 429, description = "Too many attempts", body = ErrorBody),
+        (status = 503, description = "Cognito unavailable", body = ErrorBody),
+    ))]
+async fn refresh(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    AppJson(body): AppJson<RefreshIn>,
+) -> Result<AppJson<LoginOut>, ApiError> {
+    required("refresh_token", &body.refresh_token, 8192)?;
+    let username = body
+        .username
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty());
+    state.throttle_login(ip, username)?;
+    // SECRET_HASH on refresh uses Cognito's internal username, not the email signed in with.
+    let internal = match (state.cognito.has_secret(), username) {
+        (false, _) => None,
+        (true, None) => {
+            return Err(ApiError::BadRequest(
+                "username is required when the app client has a secret".into(),
+            ))
+        }
+        (true, Some(username)) => match state.cognito.lookup(username).await {
+            Ok((internal, _)) => Some(internal),
+            Err(crate::cognito::CognitoError::UserNotFound) => {
+                return Err(ApiError::InvalidRefreshToken)
+            }
+            Err(other) => return Err(other.into()),
+        },
+    };
+    let tokens = state
+        .cognito
+        .refresh(&body.refresh_token, internal.as_deref())
+        .await?;
+    Ok(AppJson(tokens.into()))
+}
+
+/// Sign out everywhere (GlobalSignOut): refresh tokens stop working at once, and so do access
+/// and id tokens issued before now, on every instance.
+#[utoipa::path(post, path = "/api/user/logout", tag = "user", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Signed out (also when the token was already revoked)", body = SimpleOk),
+        (status = 401, description = "Missing or invalid access token", body = ErrorBody),
+        (status = 503, description = "Cognito unavailable", body = ErrorBody),
+    ))]
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<AppJson<SimpleOk>, ApiError> {
+    let token = bearer_token(&headers)?;
+    let sub = match state.verifier.verify(token).await {
+        Ok(claims) => claims.sub().to_owned(),
+        // Signed out already: logging out again is a success.
+        Err(e) if e.reason() == "revoked" => return Ok(AppJson(SimpleOk { ok: true })),
+        Err(e) => return Err(super::extract::rejection(&e)),
+    };
+    state.cognito.global_sign_out(token).await?;
+    state.sign_outs.sign_out(&sub).await?;
+    Ok(AppJson(SimpleOk { ok: true }))
+}

@@ -1,0 +1,271 @@
+//! Building and running the application: storage, Cognito (embedded or real), the verifier, the
+//! router and the listening socket.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use cognito_verify::{PoolConfig, Verifier};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use crate::cognito::{Cognito, CognitoTarget};
+use crate::config::{CognitoBackend, Config};
+use crate::embedded::EmbeddedIdp;
+use crate::metrics::Metrics;
+use crate::revocation::SignOutRegistry;
+use crate::state::AppState;
+use crate::store::{self, Stores};
+use crate::tenancy::{TenantProofs, TenantResolver};
+use crate::throttle::LoginThrottle;
+
+/// How often each instance reads sign-outs recorded by the others.
+const SIGN_OUT_POLL: Duration = Duration::from_secs(1);
+
+/// Cognito as the service sees it: the gateway, and where tokens come from.
+pub struct CognitoSetup {
+    /// Gateway for the configured (or embedded) pool and app client.
+    pub gateway: Cognito,
+    /// The token issuer.
+    pub issuer: String,
+    /// The JWKS location.
+    pub jwks_url: String,
+    /// The embedded identity provider, when no pool is configured.
+    pub embedded: Option<EmbeddedIdp>,
+}
+
+impl CognitoSetup {
+    /// Starts the embedded identity provider on `idp_addr`, or prepares a client for the pool.
+    pub async fn connect(
+        config: &Config,
+        idp_addr_override: Option<SocketAddr>,
+    ) -> anyhow::Result<Self> {
+        let cognito = &config.cognito;
+        let setup = match &cognito.backend {
+            CognitoBackend::Embedded { idp_addr } => {
+                std::fs::create_dir_all(&config.data_dir).with_context(|| {
+                    format!("cannot create DATA_DIR {}", config.data_dir.display())
+                })?;
+                let addr = idp_addr_override.unwrap_or(*idp_addr);
+                let idp = EmbeddedIdp::start(&config.data_dir, addr, &cognito.region).await?;
+                let issuer = idp.issuer();
+                Self {
+                    gateway: idp.gateway(),
+                    jwks_url: format!("{issuer}/.well-known/jwks.json"),
+                    issuer,
+                    embedded: Some(idp),
+                }
+            }
+            CognitoBackend::UserPool {
+                pool_id,
+                client_id,
+                endpoint,
+            } => {
+                let client = Cognito::sdk_client(&CognitoTarget {
+                    region: cognito.region.clone(),
+                    endpoint: endpoint.clone(),
+                    static_credentials: false,
+                })
+                .await;
+                let pool = PoolConfig::cognito(&cognito.region, pool_id);
+                Self {
+                    gateway: Cognito::new(
+                        client,
+                        pool_id,
+                        client_id,
+                        cognito.client_secret.clone(),
+                    ),
+                    jwks_url: format!("{}/.well-known/jwks.json", pool.issuer()),
+                    issuer: pool.issuer().to_owned(),
+                    embedded: None,
+                }
+            }
+        };
+        Ok(Self {
+            issuer: cognito.issuer.clone().unwrap_or(setup.issuer),
+            jwks_url: cognito.jwks_url.clone().unwrap_or(setup.jwks_url),
+            ..setup
+        })
+    }
+}
+
+/// A built application, bound to its port and ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    cognito: CognitoSetup,
+    background: Vec<JoinHandle<()>>,
+    shutdown_grace: Duration,
+}
+
+impl Application {
+    /// Connects everything `config` names and binds `config.bind_addr` (port 0 allowed).
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let stores = store::connect(&config.database_url, true)
+            .await
+            .context("cannot open the database (DATABASE_URL)")?;
+        let cognito = CognitoSetup::connect(&config, None).await?;
+        let (state, background) = build_state(&config, stores, &cognito).await?;
+        let router = crate::http::router(state.clone(), &config);
+        let listener = TcpListener::bind(config.bind_addr)
+            .await
+            .with_context(|| format!("cannot listen on {} (BIND_ADDR/PORT)", config.bind_addr))?;
+        Ok(Self {
+            listener,
+            router,
+            state,
+            cognito,
+            background,
+            shutdown_grace: config.limits.shutdown_grace,
+        })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.local_addr().port()
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// The shared state (tests reach the stores and gateway through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Cognito as configured, including the embedded identity provider if any.
+    pub fn cognito(&self) -> &CognitoSetup {
+        &self.cognito
+    }
+
+    /// Serves until SIGINT/SIGTERM, then lets in-flight requests finish within the grace period.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish within the grace
+    /// period (`SHUTDOWN_GRACE_SECS`); requests still running after it are dropped.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let server = axum::serve(self.listener, service).with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: no new connections, finishing in-flight requests");
+            let _ = signalled_tx.send(());
+        });
+        let mut server = tokio::spawn(async move { server.await });
+        let grace = self.shutdown_grace;
+        let result = tokio::select! {
+            result = &mut server => result.context("server task failed")?.context("server failed"),
+            () = async {
+                if signalled_rx.await.is_ok() {
+                    tokio::time::sleep(grace).await;
+                } else {
+                    std::future::pending::<()>().await;
+                }
+            } => {
+                tracing::warn!(?grace, "grace period over; dropping unfinished requests");
+                server.abort();
+                Ok(())
+            }
+        };
+        for task in self.background {
+            task.abort();
+        }
+        if let Some(idp) = self.cognito.embedded {
+            idp.running.shutdown().await;
+        }
+        result
+    }
+}
+
+/// Assembles the shared state and starts its background tasks.
+async fn build_state(
+    config: &Config,
+    stores: Stores,
+    cognito: &CognitoSetup,
+) -> anyhow::Result<(AppState, Vec<JoinHandle<()>>)> {
+    let sign_outs = SignOutRegistry::load(stores.sign_outs.clone())
+        .await
+        .context("cannot read sign-out records")?;
+    let verifier = Verifier::builder()
+        .pool(
+            PoolConfig::cognito(&config.cognito.region, cognito.gateway.pool_id())
+                .with_issuer(cognito.issuer.clone())
+                .with_jwks_uri(cognito.jwks_url.clone()),
+        )
+        .client_ids([cognito.gateway.client_id()])
+        .token_use(config.cognito.token_use)
+        .revocation(Arc::new(sign_outs.clone()))
+        .build()
+        .context("invalid verifier configuration")?;
+    if let Err(e) = verifier.hydrate().await {
+        // Not fatal: readiness reports it, and the keys are fetched again on demand.
+        tracing::warn!(error = %e, jwks = %cognito.jwks_url, "cannot load signing keys yet");
+    }
+    if config.tenancy.enabled && !config.tenancy.strict {
+        tracing::warn!(
+            "TENANT_STRICT=0: the tenant header/subdomain is trusted without proof; any user can \
+             name any tenant"
+        );
+    }
+    let tenants = TenantResolver::new(
+        config.tenancy.clone(),
+        TenantProofs::get_user(cognito.gateway.clone(), config.tenancy.claim.clone()),
+    );
+    let background = vec![
+        verifier.spawn_refresh(),
+        sign_outs.spawn_poller(SIGN_OUT_POLL),
+    ];
+    let state = AppState {
+        verifier,
+        tenants,
+        cognito: cognito.gateway.clone(),
+        stores,
+        sign_outs,
+        throttle: LoginThrottle::new(
+            config.throttle.per_ip_per_minute,
+            config.throttle.per_account_per_minute,
+        ),
+        trusted_proxies: config.throttle.trusted_proxies.clone().into(),
+        allowed_hosts: Arc::new(config.allowed_hosts.clone()),
+        metrics: Metrics::new(),
+        openapi_json: crate::http::openapi::document_json(),
+    };
+    Ok((state, background))
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

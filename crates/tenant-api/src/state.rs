@@ -1,0 +1,53 @@
+//! `AppState`: what every request handler can reach, cheap to clone.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use cognito_verify::Verifier;
+
+use crate::cognito::Cognito;
+use crate::config::AllowedHosts;
+use crate::http::error::ApiError;
+use crate::metrics::Metrics;
+use crate::revocation::SignOutRegistry;
+use crate::store::Stores;
+use crate::tenancy::TenantResolver;
+use crate::throttle::LoginThrottle;
+
+/// Shared state of the HTTP layer.
+#[derive(Clone)]
+pub struct AppState {
+    /// Verifies bearer tokens.
+    pub verifier: Verifier,
+    /// Resolves and proves the tenant of a request.
+    pub tenants: TenantResolver,
+    /// The Cognito gateway.
+    pub cognito: Cognito,
+    /// Tenant-scoped storage.
+    pub stores: Stores,
+    /// Sign-out records consulted by the verifier.
+    pub sign_outs: SignOutRegistry,
+    /// Sign-in throttling.
+    pub throttle: LoginThrottle,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Arc<[ipnet::IpNet]>,
+    /// Accepted Host headers.
+    pub allowed_hosts: Arc<AllowedHosts>,
+    /// Prometheus metrics.
+    pub metrics: Metrics,
+    /// The OpenAPI document, serialised once.
+    pub openapi_json: Bytes,
+}
+
+impl AppState {
+    /// Takes one sign-in attempt for `ip` and `account`, answering 429 when over the limit.
+    pub fn throttle_login(&self, ip: IpAddr, account: Option<&str>) -> Result<(), ApiError> {
+        self.throttle.check(ip, account).map_err(|refused| {
+            self.metrics.throttled();
+            ApiError::TooManyRequests {
+                retry_after: refused.retry_after,
+            }
+        })
+    }
+}

@@ -1,0 +1,252 @@
+//! The store traits implemented once for any sqlx backend.
+//!
+//! Both backends run the same SQL from [`super::sql`]; they differ only in how a tenant-scoped
+//! transaction is opened (`scoped`), which on PostgreSQL also sets `app.tenant_id` for row-level
+//! security. A macro instead of generics keeps the sqlx trait bounds out of sight.
+
+/// Implements `ItemStore`, `AlertStore`, `SignOutStore` and `Ping` for `$store`, whose
+/// `scoped(&TenantId)` opens a transaction and `pool()` returns the pool, on database `$db`.
+macro_rules! impl_stores {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::ItemStore for $store {
+            async fn list_items(
+                &self,
+                tenant: &TenantId,
+                page: PageRequest,
+            ) -> Result<Page<Item>, StoreError> {
+                let mut tx = self.scoped(tenant).await?;
+                let rows: Vec<ItemRow> = sqlx::query_as::<$db, ItemRow>(sql::LIST_ITEMS)
+                    .bind(tenant.as_str())
+                    .bind(page.after)
+                    .bind(page.fetch_limit())
+                    .fetch_all(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Page::from_overfetch(convert(rows)?, page, |item: &Item| {
+                    item.id
+                }))
+            }
+
+            async fn create_item(
+                &self,
+                tenant: &TenantId,
+                owner_sub: &str,
+                name: &ItemName,
+            ) -> Result<Item, StoreError> {
+                let mut tx = self.scoped(tenant).await?;
+                let row = sqlx::query_as::<$db, ItemRow>(sql::INSERT_ITEM)
+                    .bind(tenant.as_str())
+                    .bind(owner_sub)
+                    .bind(name.as_str())
+                    .bind(now())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Item::try_from(row)?)
+            }
+
+            async fn get_item(&self, tenant: &TenantId, id: i64) -> Result<Item, StoreError> {
+                let mut tx = self.scoped(tenant).await?;
+                let row = sqlx::query_as::<$db, ItemRow>(sql::GET_ITEM)
+                    .bind(tenant.as_str())
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Item::try_from(row.ok_or(StoreError::NotFound)?)?)
+            }
+
+            async fn rename_item(
+                &self,
+                tenant: &TenantId,
+                id: i64,
+                name: &ItemName,
+            ) -> Result<Item, StoreError> {
+                let mut tx = self.scoped(tenant).await?;
+                let row = sqlx::query_as::<$db, ItemRow>(sql::RENAME_ITEM)
+                    .bind(tenant.as_str())
+                    .bind(id)
+                    .bind(name.as_str())
+                    .bind(now())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Item::try_from(row.ok_or(StoreError::NotFound)?)?)
+            }
+
+            async fn delete_item(&self, tenant: &TenantId, id: i64) -> Result<(), StoreError> {
+                let mut tx = self.scoped(tenant).await?;
+                let done = sqlx::query::<$db>(sql::DELETE_ITEM)
+                    .bind(tenant.as_str())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::AlertStore for $store {
+            async fn list_alerts(
+                &self,
+                tenant: &TenantId,
+                owner_sub: &str,
+                page: PageRequest,
+            ) -> Result<Page<Alert>, StoreError> {
+                let mut tx = self.scoped(tenant).await?;
+                let rows: Vec<AlertRow> = sqlx::query_as::<$db, AlertRow>(sql::LIST_ALERTS)
+                    .bind(tenant.as_str())
+                    .bind(owner_sub)
+                    .bind(page.after)
+                    .bind(page.fetch_limit())
+                    .fetch_all(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Page::from_overfetch(
+                    convert(rows)?,
+                    page,
+                    |alert: &Alert| alert.id,
+                ))
+            }
+
+            async fn create_alert(
+                &self,
+                tenant: &TenantId,
+                owner_sub: &str,
+                title: &AlertTitle,
+                severity: Severity,
+            ) -> Result<Alert, StoreError> {
+                let mut tx = self.scoped(tenant).await?;
+                let row = sqlx::query_as::<$db, AlertRow>(sql::INSERT_ALERT)
+                    .bind(tenant.as_str())
+                    .bind(owner_sub)
+                    .bind(title.as_str())
+                    .bind(severity.as_str())
+                    .bind(now())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Alert::try_from(row)?)
+            }
+
+            async fn get_alert(
+                &self,
+                tenant: &TenantId,
+                owner_sub: &str,
+                id: i64,
+            ) -> Result<Alert, StoreError> {
+                self.alert_statement(sql::GET_ALERT, tenant, owner_sub, id, None)
+                    .await
+            }
+
+            async fn delete_alert(
+                &self,
+                tenant: &TenantId,
+                owner_sub: &str,
+                id: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.scoped(tenant).await?;
+                let done = sqlx::query::<$db>(sql::DELETE_ALERT)
+                    .bind(tenant.as_str())
+                    .bind(owner_sub)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn acknowledge_alert(
+                &self,
+                tenant: &TenantId,
+                owner_sub: &str,
+                id: i64,
+            ) -> Result<Alert, StoreError> {
+                self.alert_statement(sql::ACK_ALERT, tenant, owner_sub, id, Some(now()))
+                    .await
+            }
+        }
+
+        impl $store {
+            /// Runs a statement addressing one alert by (tenant, owner, id) that returns it.
+            async fn alert_statement(
+                &self,
+                statement: &'static str,
+                tenant: &TenantId,
+                owner_sub: &str,
+                id: i64,
+                at: Option<time::OffsetDateTime>,
+            ) -> Result<Alert, StoreError> {
+                let mut tx = self.scoped(tenant).await?;
+                let mut query = sqlx::query_as::<$db, AlertRow>(statement)
+                    .bind(tenant.as_str())
+                    .bind(owner_sub)
+                    .bind(id);
+                if let Some(at) = at {
+                    query = query.bind(at);
+                }
+                let row = query.fetch_optional(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(Alert::try_from(row.ok_or(StoreError::NotFound)?)?)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::SignOutStore for $store {
+            async fn record_sign_out(
+                &self,
+                sub: &str,
+                at: i64,
+                expires_at: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query::<$db>(sql::UPSERT_SIGN_OUT)
+                    .bind(sub)
+                    .bind(at)
+                    .bind(expires_at)
+                    .execute(self.pool())
+                    .await?;
+                Ok(())
+            }
+
+            async fn sign_outs_since(&self, since: i64) -> Result<Vec<(String, i64)>, StoreError> {
+                Ok(sqlx::query_as::<$db, (String, i64)>(sql::SIGN_OUTS_SINCE)
+                    .bind(since)
+                    .fetch_all(self.pool())
+                    .await?)
+            }
+
+            async fn purge_sign_outs(&self, now: i64) -> Result<u64, StoreError> {
+                let done = sqlx::query::<$db>(sql::PURGE_SIGN_OUTS)
+                    .bind(now)
+                    .execute(self.pool())
+                    .await?;
+                Ok(done.rows_affected())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::Ping for $store {
+            async fn ping(&self) -> Result<(), StoreError> {
+                sqlx::query::<$db>("SELECT 1").execute(self.pool()).await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(super) use impl_stores;
+
+/// Current time, truncated to microseconds so SQLite and PostgreSQL store the same value.
+pub(super) fn now() -> time::OffsetDateTime {
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000)
+        .unwrap_or(now)
+}

@@ -1,0 +1,171 @@
+//! Tenant-scoped storage behind traits, with SQLite and PostgreSQL implementations.
+//!
+//! Every data method takes a [`TenantId`] first and every query filters on it; there is no
+//! unscoped lookup, so another tenant's row is simply [`StoreError::NotFound`]. On PostgreSQL,
+//! row-level security enforces the same rule a second time inside the database.
+
+mod backend;
+mod postgres;
+mod rows;
+mod sql;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::domain::alert::{Alert, AlertTitle, Severity};
+use crate::domain::item::{Item, ItemName};
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::tenant::TenantId;
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such row in this tenant (or for this owner).
+    #[error("not found")]
+    NotFound,
+    /// The database failed; the cause is logged, never shown to clients.
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    /// Applying migrations failed.
+    #[error("migration failed")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Items, shared by every user of a tenant.
+#[async_trait]
+pub trait ItemStore: Send + Sync + 'static {
+    /// A page of the tenant's items, ordered by id.
+    async fn list_items(
+        &self,
+        tenant: &TenantId,
+        page: PageRequest,
+    ) -> Result<Page<Item>, StoreError>;
+    /// Stores a new item.
+    async fn create_item(
+        &self,
+        tenant: &TenantId,
+        owner_sub: &str,
+        name: &ItemName,
+    ) -> Result<Item, StoreError>;
+    /// One item of the tenant.
+    async fn get_item(&self, tenant: &TenantId, id: i64) -> Result<Item, StoreError>;
+    /// Renames an item of the tenant.
+    async fn rename_item(
+        &self,
+        tenant: &TenantId,
+        id: i64,
+        name: &ItemName,
+    ) -> Result<Item, StoreError>;
+    /// Deletes an item of the tenant.
+    async fn delete_item(&self, tenant: &TenantId, id: i64) -> Result<(), StoreError>;
+}
+
+/// Alerts, each owned by one user within a tenant.
+#[async_trait]
+pub trait AlertStore: Send + Sync + 'static {
+    /// A page of the owner's alerts in the tenant, ordered by id.
+    async fn list_alerts(
+        &self,
+        tenant: &TenantId,
+        owner_sub: &str,
+        page: PageRequest,
+    ) -> Result<Page<Alert>, StoreError>;
+    /// Stores a new alert for the owner.
+    async fn create_alert(
+        &self,
+        tenant: &TenantId,
+        owner_sub: &str,
+        title: &AlertTitle,
+        severity: Severity,
+    ) -> Result<Alert, StoreError>;
+    /// One of the owner's alerts.
+    async fn get_alert(
+        &self,
+        tenant: &TenantId,
+        owner_sub: &str,
+        id: i64,
+    ) -> Result<Alert, StoreError>;
+    /// Deletes one of the owner's alerts.
+    async fn delete_alert(
+        &self,
+        tenant: &TenantId,
+        owner_sub: &str,
+        id: i64,
+    ) -> Result<(), StoreError>;
+    /// Marks one of the owner's alerts acknowledged (idempotent: the first time is kept).
+    async fn acknowledge_alert(
+        &self,
+        tenant: &TenantId,
+        owner_sub: &str,
+        id: i64,
+    ) -> Result<Alert, StoreError>;
+}
+
+/// Per-user sign-out times, shared by every instance on the same database.
+#[async_trait]
+pub trait SignOutStore: Send + Sync + 'static {
+    /// Records that `sub` signed out at `at` (epoch seconds); the record may be dropped after
+    /// `expires_at`, when no token it covers can still be valid.
+    async fn record_sign_out(&self, sub: &str, at: i64, expires_at: i64) -> Result<(), StoreError>;
+    /// Sign-outs recorded at or after `since`, as `(sub, signed_out_at)`.
+    async fn sign_outs_since(&self, since: i64) -> Result<Vec<(String, i64)>, StoreError>;
+    /// Deletes records whose `expires_at` is before `now`.
+    async fn purge_sign_outs(&self, now: i64) -> Result<u64, StoreError>;
+}
+
+/// Liveness of the database, for readiness probes.
+#[async_trait]
+pub trait Ping: Send + Sync + 'static {
+    /// Succeeds when a trivial query round-trips.
+    async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// Every store the service uses, as trait objects sharing one connection pool.
+#[derive(Clone)]
+pub struct Stores {
+    /// Items.
+    pub items: Arc<dyn ItemStore>,
+    /// Alerts.
+    pub alerts: Arc<dyn AlertStore>,
+    /// Sign-out records.
+    pub sign_outs: Arc<dyn SignOutStore>,
+    /// Database reachability.
+    pub ping: Arc<dyn Ping>,
+}
+
+impl Stores {
+    fn from_backend<S>(store: S) -> Self
+    where
+        S: ItemStore + AlertStore + SignOutStore + Ping,
+    {
+        let store = Arc::new(store);
+        Self {
+            items: store.clone(),
+            alerts: store.clone(),
+            sign_outs: store.clone(),
+            ping: store,
+        }
+    }
+}
+
+/// Connects to `database_url` (`sqlite:` or `postgres:`), applying migrations when `migrate`.
+pub async fn connect(database_url: &str, migrate: bool) -> Result<Stores, StoreError> {
+    if database_url.starts_with("postgres") {
+        let store = PgStore::connect(database_url).await?;
+        if migrate {
+            store.migrate().await?;
+        }
+        Ok(Stores::from_backend(store))
+    } else {
+        let store = SqliteStore::connect(database_url).await?;
+        if migrate {
+            store.migrate().await?;
+        }
+        Ok(Stores::from_backend(store))
+    }
+}

@@ -1,0 +1,62 @@
+//! PostgreSQL backend: for several instances behind a load balancer, with row-level security.
+
+use std::time::Duration;
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{PgPool, Postgres, Transaction};
+
+use super::backend::{impl_stores, now};
+use super::rows::{convert, AlertRow, ItemRow};
+use super::{sql, StoreError};
+use crate::domain::alert::{Alert, AlertTitle, Severity};
+use crate::domain::item::{Item, ItemName};
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::tenant::TenantId;
+
+/// Tenant data in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to `url`.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(url)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("./migrations/postgres")
+            .run(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The underlying pool.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Opens a transaction whose row-level security policies admit only `tenant`'s rows.
+    async fn scoped(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        // set_config(.., true) is SET LOCAL: it ends with the transaction, so a pooled connection
+        // never carries one request's tenant into the next.
+        sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+            .bind(tenant.as_str())
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+}
+
+impl_stores!(PgStore, Postgres);

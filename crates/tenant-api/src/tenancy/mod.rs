@@ -1,0 +1,123 @@
+//! Resolving the tenant of a request and proving the caller belongs to it.
+//!
+//! The requested tenant (header or subdomain) is never trusted on its own in strict mode: it must
+//! equal the user's tenant, read from the verified token's claim or, for tokens without it (such
+//! as Cognito access tokens), from the user's attribute via Cognito GetUser.
+
+mod proof;
+mod subdomain;
+
+use std::sync::Arc;
+
+use cognito_verify::{CognitoClaims, TokenUse};
+
+use crate::config::{TenancyConfig, TenantMode};
+use crate::domain::tenant::{TenantId, TenantIdError};
+
+pub use proof::{TenantAttributeSource, TenantProofs};
+pub use subdomain::tenant_label;
+
+/// Why no tenant could be settled for a request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TenantError {
+    /// The request names no tenant and the token carries none.
+    #[error("Tenant not provided")]
+    NotProvided,
+    /// The tenant value is malformed.
+    #[error("invalid tenant id: {0}")]
+    Invalid(TenantIdError),
+    /// The requested tenant differs from the user's.
+    #[error("Tenant mismatch")]
+    Mismatch,
+    /// The user's tenant could not be established.
+    #[error("Tenant could not be verified for this user")]
+    NotProven,
+}
+
+/// What the request says about its tenant.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RequestedTenant<'a> {
+    /// The tenant header's value, if sent.
+    pub header: Option<&'a str>,
+    /// The Host header's value, if sent.
+    pub host: Option<&'a str>,
+}
+
+/// Settles the tenant of each request according to [`TenancyConfig`].
+#[derive(Clone)]
+pub struct TenantResolver {
+    config: Arc<TenancyConfig>,
+    proofs: TenantProofs,
+}
+
+impl TenantResolver {
+    /// A resolver reading user attributes through `proofs` when tokens lack the claim.
+    pub fn new(config: TenancyConfig, proofs: TenantProofs) -> Self {
+        Self {
+            config: Arc::new(config),
+            proofs,
+        }
+    }
+
+    /// The tenancy settings.
+    pub fn config(&self) -> &TenancyConfig {
+        &self.config
+    }
+
+    /// The tenant for a request by the bearer of `claims` (whose raw token is `token`).
+    pub async fn resolve(
+        &self,
+        claims: &CognitoClaims,
+        token: &str,
+        requested: RequestedTenant<'_>,
+    ) -> Result<TenantId, TenantError> {
+        let config = &*self.config;
+        if !config.enabled {
+            return Ok(TenantId::public());
+        }
+        let requested = match config.mode {
+            TenantMode::Claim => None,
+            TenantMode::Header => requested.header,
+            TenantMode::Subdomain => requested.host.and_then(|host| {
+                tenant_label(host, config.main_domain.as_deref().unwrap_or_default())
+            }),
+        };
+        let Some(requested) = requested else {
+            // No tenant asked for: the user's own tenant, when the token states it (claim mode
+            // also asks Cognito, since access tokens never carry custom attributes).
+            let own = match config.mode {
+                TenantMode::Claim => self.proven_tenant(claims, token).await?,
+                _ => claims.claim_str(&config.claim).map(str::to_owned),
+            };
+            let own = own.ok_or(TenantError::NotProvided)?;
+            return TenantId::parse(&own).map_err(TenantError::Invalid);
+        };
+        let requested = TenantId::parse(requested).map_err(TenantError::Invalid)?;
+        if !config.strict {
+            return Ok(requested);
+        }
+        match self.proven_tenant(claims, token).await? {
+            Some(own) if own == requested.as_str() => Ok(requested),
+            Some(_) => Err(TenantError::Mismatch),
+            None => Err(TenantError::NotProven),
+        }
+    }
+
+    /// The user's tenant from the token claim, or else from Cognito (access tokens only).
+    async fn proven_tenant(
+        &self,
+        claims: &CognitoClaims,
+        token: &str,
+    ) -> Result<Option<String>, TenantError> {
+        if let Some(claimed) = claims.claim_str(&self.config.claim) {
+            return Ok(Some(claimed.to_owned()));
+        }
+        if claims.token_use() != TokenUse::Access {
+            return Ok(None);
+        }
+        self.proofs
+            .tenant_of(token, claims.exp())
+            .await
+            .map_err(|_| TenantError::NotProven)
+    }
+}
