@@ -6,5 +6,7 @@
     unreachable_pub
 )]
 
+mod authorization;
+mod checks;
 mod happy_path;
 mod support;
