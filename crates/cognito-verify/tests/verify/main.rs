@@ -9,4 +9,6 @@
 mod authorization;
 mod checks;
 mod happy_path;
+mod jwks_cache;
 mod support;
+mod token_cache;
