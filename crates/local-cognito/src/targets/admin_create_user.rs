@@ -47,9 +47,8 @@ pub(super) async fn handle(services: &Services, request: Request) -> Result<Resp
         if !looks_like_email(&request.username) {
             return Err(CognitoError::invalid_parameter("Username should be an email."));
         }
-        attributes
-            .entry("email".to_owned())
-            .or_insert_with(|| request.username.clone());
+        // The username *is* the email in these pools, whatever the attributes said.
+        attributes.insert("email".to_owned(), request.username.clone());
         // Email pools name users by a UUID that is also their sub.
         let id = random::uuid();
         (id.clone(), id)

@@ -1,0 +1,11 @@
+//! Integration tests: the real AWS SDK for Rust against `local-cognito` on 127.0.0.1:0.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod admin;
+mod errors;
+mod expiry;
+mod flow;
+mod helpers;
+mod persistence;
+mod secrets;
+mod wire;
