@@ -4,7 +4,9 @@
 # then runs
 #   1. the provider-schema check of every .tf file (python-hcl2),
 #   2. pytest on infra/tf/checks (module properties, variable validations,
-#      the pre-token-generation Lambda, README/.env against the code),
+#      `terraform validate` against stand-in providers serving the stored
+#      schema, the pre-token-generation Lambda, README/.env against the code;
+#      the Terraform-driven tests need a terraform binary and skip without),
 #   3. checkov on infra/tf with zero failed checks allowed (twice: default
 #      variables, and checks/all_features.tfvars with every option on),
 #   4. terraform fmt -check when a terraform binary is installed.
@@ -32,7 +34,10 @@ export TF_CLI_CONFIG_FILE
 trap 'rm -f "$TF_CLI_CONFIG_FILE"' EXIT
 
 # Pinned versions, each verified to install on Python 3.11 here.
-CHECKS_PACKAGES=("python-hcl2==8.1.4" "pytest==9.1.1")
+# The checks' environment also runs the stand-in providers that let
+# `terraform validate` work offline (gRPC, the plugin protocol, TLS).
+CHECKS_PACKAGES=("python-hcl2==8.1.4" "pytest==9.1.1" "inmanta-tfplugin==5.2.0" "grpcio==1.85.3"
+    "protobuf==7.36.2" "cryptography==50.0.2")
 CHECKOV_PACKAGES=("checkov==3.3.30")
 
 passed=0

@@ -98,9 +98,24 @@ def interfaces(declarations):
     return found
 
 
+def cty_type(type_text):
+    """Terraform's JSON type for a cdktf property type (argument types only)."""
+    text = " ".join(type_text.replace(";", "").split()).replace(" | cdktf.IResolvable", "")
+    simple = {"string": "string", "number": "number", "boolean": "bool",
+              "string[]": ["list", "string"], "number[]": ["list", "number"],
+              "boolean[]": ["list", "bool"],
+              "{ [key: string]: string }": ["map", "string"],
+              "{ [key: string]: number }": ["map", "number"],
+              "{ [key: string]: boolean | cdktf.IResolvable }": ["map", "bool"]}
+    mapping = re.match(r"\{ \[key: string\]: (string|number|boolean)", text)
+    if mapping:
+        return ["map", {"boolean": "bool"}.get(mapping.group(1), mapping.group(1))]
+    return simple.get(text, "dynamic")
+
+
 def block_schema(name, known, seen=()):
-    """The {arguments, blocks, required} tree of one interface."""
-    arguments, blocks, required = [], {}, []
+    """The {arguments, blocks, required, types} tree of one interface."""
+    arguments, blocks, required, types = [], {}, [], {}
     for prop, optional, type_text in known[name]:
         # `id` appears on every SDKv2 resource but is not really settable.
         if prop == "id" and not seen:
@@ -110,24 +125,63 @@ def block_schema(name, known, seen=()):
         nested = leading.group(1) if leading else None
         if nested in known and nested not in seen:
             blocks[prop] = block_schema(nested, known, seen + (name,))
+            # cdktf writes "X[] | IResolvable" for a repeatable block and a bare
+            # "X" for a block of at most one (SDKv2 MaxItems 1), except the
+            # timeouts block, which is Terraform's single-nested kind.
+            if prop == "timeouts":
+                blocks[prop]["nesting"] = "single"
+            else:
+                blocks[prop]["nesting"] = "list" if "[]" in type_text else "list_max_one"
         else:
             arguments.append(prop)
+            types[prop] = cty_type(type_text)
         if not optional:
             required.append(prop)
     schema = {"arguments": sorted(arguments), "blocks": dict(sorted(blocks.items()))}
     if required:
         schema["required"] = sorted(required)
+    schema["types"] = dict(sorted(types.items()))
     return schema
 
 
+GETTER_TYPES = {
+    "getStringAttribute": "string", "getNumberAttribute": "number",
+    "getBooleanAttribute": "bool", "getListAttribute": ["list", "string"],
+    "getNumberListAttribute": ["list", "number"], "getStringMapAttribute": ["map", "string"],
+    "getNumberMapAttribute": ["map", "number"], "getBooleanMapAttribute": ["map", "bool"],
+}
+
+
+def computed_attributes(implementation, arguments, blocks):
+    """Attributes the resource exports but does not take (arn, endpoint, ...).
+
+    Read from the resource class in index.js, whose getters name the real
+    attribute (`this.getStringAttribute('output_base64sha256')`).
+    """
+    match = re.search(r"^class \w+ extends cdktf\.Terraform(?:Resource|DataSource) \{\n(.*?)(?=^class |\Z)",
+                      implementation, re.S | re.M)
+    found = {}
+    for getter, attribute in re.findall(r"this\.(get\w+Attribute)\('([a-z0-9_]+)'\)", match.group(1)):
+        if attribute not in arguments and attribute not in blocks:
+            found[attribute] = GETTER_TYPES.get(getter, "dynamic")
+    for attribute in re.findall(r"new \w+(?:OutputReference|List|Map)\(this, \"([a-z0-9_]+)\"",
+                                match.group(1)):
+        if attribute not in arguments and attribute not in blocks:
+            found[attribute] = "dynamic"
+    return dict(sorted(found.items()))
+
+
 def type_schema(package, directory, provider):
-    """Schema of one resource or data source from its index.d.ts."""
+    """Schema of one resource or data source from its index.d.ts and index.js."""
     declarations = (package / "lib" / directory / "index.d.ts").read_text(encoding="utf-8")
+    implementation = (package / "lib" / directory / "index.js").read_text(encoding="utf-8")
     known = interfaces(declarations)
     (config,) = [n for n in known if n.endswith("Config") and
                  re.search(rf"export interface {n} extends cdktf\.TerraformMetaArguments",
                            declarations)]
-    return {"provider": provider, **block_schema(config, known)}
+    schema = block_schema(config, known)
+    schema["computed"] = computed_attributes(implementation, schema["arguments"], schema["blocks"])
+    return {"provider": provider, **schema}
 
 
 def provider_version(package):
@@ -146,8 +200,10 @@ def main(argv):
             f"TypeScript bindings are generated from the providers' own schemas "
             f"(hashicorp/aws {aws_version}, hashicorp/archive {archive_version}). Arguments "
             f"are the settable attributes of each type, blocks its nested blocks, required "
-            f"those the provider marks Required; `id` is left out. The argument names of the Cognito "
-            f"types were also compared with the hashicorp/aws documentation."),
+            f"those the provider marks Required; `id` is left out. `types` (argument types), "
+            f"`computed` (exported attributes) and `nesting` feed the stand-in provider that "
+            f"lets `terraform validate` run offline (checks/fake_provider). The argument names "
+            f"of the Cognito types were also compared with the hashicorp/aws documentation."),
         "provider_versions": {"hashicorp/aws": aws_version, "hashicorp/archive": archive_version},
         "meta": META,
         "resource": {

@@ -39,7 +39,7 @@ def test_schema_names_the_provider_version_and_where_it_came_from():
 
 
 def test_original_design_token_settings_on_the_user_pool_are_rejected():
-    text = (FIXTURES / "original_design_main.tf.txt").read_text(encoding="utf-8")
+    text = (FIXTURES / "original_design" / "main.tf.txt").read_text(encoding="utf-8")
     errors = check_text(text, source="original main.tf")
     pool = [e for e in errors if "aws_cognito_user_pool.this:" in e]
     for name in (
