@@ -99,7 +99,7 @@ impl IntoResponse for AuthRejection {
 }
 
 /// One message for every 401, so clients cannot probe which check a forged token failed.
-const INVALID_MESSAGE: &str = "The access token is missing, malformed, expired or invalid.";
+const INVALID_MESSAGE: &str = "The access token is missing or invalid.";
 
 impl<S> FromRequestParts<S> for CognitoUser
 where

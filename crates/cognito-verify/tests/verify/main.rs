@@ -8,6 +8,8 @@
 
 mod authorization;
 mod checks;
+mod extractor;
+mod fuzz;
 mod happy_path;
 mod jwks_cache;
 mod support;
