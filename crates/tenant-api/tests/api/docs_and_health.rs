@@ -1,0 +1,93 @@
+//! OpenAPI document, Swagger UI and probes.
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn openapi_documents_every_endpoint_the_bearer_scheme_and_the_error_body() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .request(Method::GET, "/api/openapi.json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/api/user/login",
+        "/api/user/new-password",
+        "/api/user/refresh",
+        "/api/user/logout",
+        "/api/items/",
+        "/api/items/{id}",
+        "/api/items/me",
+        "/api/items/tenant",
+        "/api/alerts/",
+        "/api/alerts/{id}",
+        "/api/alerts/{id}/ack",
+        "/health",
+    ] {
+        assert!(
+            paths.contains_key(path),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    let list_params = doc["paths"]["/api/items/"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    assert!(list_params
+        .iter()
+        .any(|p| p["name"] == "X-Tenant-Id" && p["in"] == "header"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn swagger_ui_is_served_from_the_binary() {
+    let app = spawn_app().await;
+    let page = app.request(Method::GET, "/api/docs/").send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("swagger"));
+    let config = app
+        .request(Method::GET, "/api/docs/swagger-initializer.js")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(config.status(), StatusCode::OK);
+    assert!(config.text().await.unwrap().contains("/api/openapi.json"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn probes_report_liveness_and_readiness() {
+    let app = spawn_app().await;
+    for path in ["/health", "/health/live"] {
+        let body: Value = app
+            .request(Method::GET, path)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["status"], "ok");
+    }
+    let ready = app
+        .request(Method::GET, "/health/ready")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    let body: Value = ready.json().await.unwrap();
+    assert_eq!(body["database"], true);
+    assert_eq!(body["jwks"], true);
+    app.stop().await;
+}

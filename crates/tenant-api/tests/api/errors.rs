@@ -1,0 +1,214 @@
+//! Bad input of every kind gets a clear 4xx JSON error; dependencies down get a 503.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use tenant_api::config::{AllowedHosts, CognitoBackend};
+
+use crate::helpers::{assert_error, spawn_app, spawn_app_with, PASSWORD};
+
+#[tokio::test]
+async fn malformed_and_forged_tokens_are_401_without_a_reason() {
+    let app = spawn_app().await;
+    let alice = app.signed_in_user("alice@example.com", "acme").await;
+    let parts: Vec<&str> = alice.access.split('.').collect();
+    let payload: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+
+    let mut elevated = payload.clone();
+    elevated["sub"] = json!("someone-else");
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode(elevated.to_string()),
+        parts[2]
+    );
+    let alg_none = format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#),
+        parts[1]
+    );
+    let huge = "a".repeat(20_000);
+    for token in [
+        tampered.as_str(),
+        alg_none.as_str(),
+        "garbage",
+        "a.b.c",
+        huge.as_str(),
+        &alice.refresh,
+    ] {
+        let response = app
+            .authed(Method::GET, "/api/items/me", token, None)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.headers().get("www-authenticate").unwrap(),
+            r#"Bearer error="invalid_token""#
+        );
+        let body = assert_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
+        assert_eq!(body["message"], "Invalid or expired token");
+    }
+    for header in [
+        "Basic YWxhZGRpbjpvcGVuc2VzYW1l",
+        "Bearer",
+        "Bearer    ",
+        "token",
+    ] {
+        let response = app
+            .request(Method::GET, "/api/items/me")
+            .header("authorization", header)
+            .send()
+            .await
+            .unwrap();
+        assert_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn malformed_bodies_get_json_errors() {
+    let app = spawn_app().await;
+    let broken = app
+        .request(Method::POST, "/api/user/login")
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_error(broken, StatusCode::BAD_REQUEST, "invalid_request").await;
+
+    let missing_field = app
+        .post_json("/api/user/login", json!({"email": "a@b.c"}))
+        .await;
+    assert_error(missing_field, StatusCode::BAD_REQUEST, "invalid_request").await;
+
+    let empty = app
+        .post_json("/api/user/login", json!({"email": "", "password": ""}))
+        .await;
+    assert_error(empty, StatusCode::BAD_REQUEST, "invalid_request").await;
+
+    let no_type = app
+        .request(Method::POST, "/api/user/login")
+        .body(r#"{"email":"a@b.c","password":"x"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_error(
+        no_type,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
+
+    let too_big = app
+        .request(Method::POST, "/api/user/login")
+        .header("content-type", "application/json")
+        .body(format!(
+            r#"{{"email":"{}","password":"x"}}"#,
+            "a".repeat(200_000)
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_error(too_big, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_answer_json() {
+    let app = spawn_app().await;
+    let missing = app
+        .request(Method::GET, "/api/nothing")
+        .send()
+        .await
+        .unwrap();
+    assert_error(missing, StatusCode::NOT_FOUND, "not_found").await;
+    let wrong_method = app
+        .request(Method::GET, "/api/user/login")
+        .send()
+        .await
+        .unwrap();
+    assert_error(
+        wrong_method,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    )
+    .await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn hosts_outside_allowed_hosts_are_refused() {
+    let app =
+        spawn_app_with(|c| c.allowed_hosts = AllowedHosts::Only(vec!["api.example.com".into()]))
+            .await;
+    let refused = app.request(Method::GET, "/health").send().await.unwrap();
+    assert_error(refused, StatusCode::BAD_REQUEST, "invalid_host").await;
+    let allowed = app
+        .request(Method::GET, "/health")
+        .header("host", "api.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(allowed.status(), StatusCode::OK);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_unreachable_cognito_is_503_and_never_a_500() {
+    // Nothing listens on port 9: every Cognito and JWKS call fails to connect.
+    let app = spawn_app_with(|c| {
+        c.cognito.backend = CognitoBackend::UserPool {
+            pool_id: "us-east-1_unreach00".into(),
+            client_id: "client".into(),
+            endpoint: Some("http://127.0.0.1:9".into()),
+        };
+        c.cognito.jwks_url = Some("http://127.0.0.1:9/jwks.json".into());
+    })
+    .await;
+    let login = app
+        .post_json(
+            "/api/user/login",
+            json!({"email": "a@example.com", "password": PASSWORD}),
+        )
+        .await;
+    assert!(login.headers().contains_key("retry-after"));
+    assert_error(
+        login,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "service_unavailable",
+    )
+    .await;
+    let token = format!(
+        "{}.{}.c2ln",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256","kid":"k1"}"#),
+        URL_SAFE_NO_PAD.encode(
+            json!({
+                "sub": "x", "token_use": "access", "client_id": "client", "exp": 4_000_000_000u64,
+                "iat": 1_700_000_000u64,
+                "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_unreach00",
+            })
+            .to_string()
+        )
+    );
+    let protected = app
+        .authed(Method::GET, "/api/items/", &token, Some("acme"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(
+        protected,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "service_unavailable",
+    )
+    .await;
+    let ready = app
+        .request(Method::GET, "/health/ready")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    app.stop().await;
+}

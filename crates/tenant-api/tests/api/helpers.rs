@@ -1,0 +1,180 @@
+//! `TestApp`: a running tenant-api with typed request helpers.
+
+use std::net::SocketAddr;
+
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde_json::{json, Value};
+use tempfile::TempDir;
+use tenant_api::cognito::Cognito;
+use tenant_api::{Application, Config};
+use tokio::sync::oneshot;
+
+/// A strong password that satisfies the embedded pool's policy.
+pub const PASSWORD: &str = "Corr3ct-Horse!";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub http: reqwest::Client,
+    pub cognito: Cognito,
+    pub state: tenant_api::state::AppState,
+    pub idp_base_url: String,
+    pub tenant_header: String,
+    _dir: TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+/// Tokens of a signed-in user.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub email: String,
+    pub access: String,
+    pub id: String,
+    pub refresh: String,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().to_path_buf());
+    adjust(&mut config);
+    let tenant_header = config.tenancy.header.to_string();
+    let app = Application::build(config)
+        .await
+        .expect("application builds");
+    let addr = app.local_addr();
+    let cognito = app.cognito().gateway.clone();
+    let state = app.state().clone();
+    let idp_base_url = app
+        .cognito()
+        .embedded
+        .as_ref()
+        .map(|idp| idp.running.base_url())
+        .unwrap_or_default();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        addr,
+        http: reqwest::Client::builder().no_proxy().build().unwrap(),
+        cognito,
+        state,
+        idp_base_url,
+        tenant_header,
+        _dir: dir,
+        stop: Some(stop),
+        server: Some(server),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http.request(method, self.url(path))
+    }
+
+    /// An authenticated request, with the tenant header when given.
+    pub fn authed(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        tenant: Option<&str>,
+    ) -> RequestBuilder {
+        let mut request = self.request(method, path).bearer_auth(token);
+        if let Some(tenant) = tenant {
+            request = request.header(self.tenant_header.as_str(), tenant);
+        }
+        request
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value) -> Response {
+        self.request(Method::POST, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Creates a user with a known temporary password.
+    pub async fn create_user(&self, email: &str, tenant: &str) {
+        self.cognito
+            .create_user(
+                email,
+                "custom:tenant_id",
+                tenant,
+                Some("Temp-Passw0rd!"),
+                &[],
+            )
+            .await
+            .expect("user created");
+    }
+
+    /// Creates a user and walks the whole first sign-in: login, challenge, new password.
+    pub async fn signed_in_user(&self, email: &str, tenant: &str) -> Session {
+        self.create_user(email, tenant).await;
+        let challenge = self
+            .post_json(
+                "/api/user/login",
+                json!({"email": email, "password": "Temp-Passw0rd!"}),
+            )
+            .await;
+        assert_eq!(challenge.status(), StatusCode::OK);
+        let challenge: Value = challenge.json().await.unwrap();
+        assert_eq!(challenge["challenge"], "NEW_PASSWORD_REQUIRED");
+        let tokens = self
+            .post_json(
+                "/api/user/new-password",
+                json!({"email": email, "new_password": PASSWORD, "session": challenge["session"]}),
+            )
+            .await;
+        assert_eq!(tokens.status(), StatusCode::OK);
+        let tokens: Value = tokens.json().await.unwrap();
+        Session {
+            email: email.to_owned(),
+            access: tokens["access_token"].as_str().unwrap().to_owned(),
+            id: tokens["id_token"].as_str().unwrap().to_owned(),
+            refresh: tokens["refresh_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// Creates an item as `session` in `tenant`, returning its JSON.
+    pub async fn create_item(&self, session: &Session, tenant: &str, name: &str) -> Value {
+        let response = self
+            .authed(Method::POST, "/api/items/", &session.access, Some(tenant))
+            .json(&json!({ "name": name }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.unwrap().unwrap();
+        }
+    }
+}
+
+/// Asserts the error shape and code of a response, returning its body.
+pub async fn assert_error(response: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(response.status(), status, "status for expected {code}");
+    let body: Value = response.json().await.expect("error body is JSON");
+    assert_eq!(body["code"], code, "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    body
+}

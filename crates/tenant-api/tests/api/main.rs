@@ -1,0 +1,19 @@
+//! The one integration-test binary: every module boots the real router on an ephemeral port with
+//! the embedded identity provider and a fresh SQLite database.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    missing_docs,
+    unreachable_pub
+)]
+
+mod helpers;
+
+mod alerts;
+mod config_errors;
+mod docs_and_health;
+mod errors;
+mod items;
+mod login;
+mod production;
+mod tenancy;
