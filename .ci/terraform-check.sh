@@ -4,8 +4,9 @@
 # then runs
 #   1. the provider-schema check of every .tf file (python-hcl2),
 #   2. pytest on infra/tf/checks (module properties, variable validations,
-#      `terraform validate` against stand-in providers serving the stored
-#      schema, the pre-token-generation Lambda, README/.env against the code;
+#      `terraform validate` and `terraform plan` against stand-in providers
+#      serving the stored schema, the pre-token-generation Lambda, README/.env
+#      against the code;
 #      the Terraform-driven tests need a terraform binary and skip without),
 #   3. checkov on infra/tf with zero failed checks allowed (twice: default
 #      variables, and checks/all_features.tfvars with every option on),

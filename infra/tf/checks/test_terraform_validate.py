@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from run_validate import errors, validate
+from terraform_offline import errors, validate
 
 pytestmark = pytest.mark.skipif(shutil.which("terraform") is None,
                                 reason="terraform binary not installed")

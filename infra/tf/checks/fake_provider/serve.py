@@ -9,7 +9,7 @@ validation calls, and the provider configuration echoed back. It never
 plans, applies or reaches AWS.
 
 Terraform finds it through a CLI configuration with `dev_overrides` pointing
-at ./bin (see run_validate.py). Usage (by Terraform): serve.py PROVIDER.
+at ./bin (see terraform_offline.py). Usage (by Terraform): serve.py PROVIDER.
 """
 
 import base64
@@ -22,6 +22,7 @@ from concurrent import futures
 from pathlib import Path
 
 import grpc
+import msgpack
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -98,11 +99,47 @@ def provider_schema_response(provider):
     )
 
 
+# cty's msgpack encoding of an unknown value.
+UNKNOWN = msgpack.ExtType(0, b"")
+PLACEHOLDERS = {"string": "stand-in", "number": 0, "bool": False}
+
+
+def unpack(dynamic_value):
+    """A DynamicValue's msgpack as Python values (None for an absent or null one)."""
+    if not dynamic_value.msgpack:
+        return None
+    return msgpack.unpackb(dynamic_value.msgpack, raw=False,
+                           ext_hook=lambda code, data: msgpack.ExtType(code, data))
+
+
+def pack(value):
+    return pb.DynamicValue(msgpack=msgpack.packb(value, use_bin_type=True))
+
+
+def placeholder(kind):
+    """A known value of an exported attribute's type, for data sources."""
+    if isinstance(kind, list):
+        return {} if kind[0] == "map" else []
+    return PLACEHOLDERS.get(kind)
+
+
 class StandInProvider(pb_grpc.ProviderServicer):
-    """Answers Terraform's validation calls from the stored schema."""
+    """Answers Terraform's validate and plan calls from the stored schema."""
 
     def __init__(self, provider):
         self.response = provider_schema_response(provider)
+        stored = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+        # Top-level attributes a resource's provider may fill in: the exported
+        # ones (arn, endpoint, ...) and the optional arguments.
+        self.filled = {
+            name: [a for a in spec["arguments"] if a not in spec.get("required", [])]
+            + list(spec.get("computed", {}))
+            for name, spec in stored["resource"].items()
+        }
+        self.exported = {
+            kind: {name: spec.get("computed", {}) for name, spec in stored[kind].items()}
+            for kind in ("resource", "data")
+        }
 
     def GetSchema(self, request, context):
         return self.response
@@ -115,6 +152,30 @@ class StandInProvider(pb_grpc.ProviderServicer):
 
     def ValidateDataSourceConfig(self, request, context):
         return pb.ValidateDataSourceConfig.Response()
+
+    def Configure(self, request, context):
+        return pb.Configure.Response()
+
+    def ReadDataSource(self, request, context):
+        # The configuration, with a placeholder of the right type in every
+        # exported attribute (a data source's result must be known): enough
+        # for a plan to evaluate every expression; never a real lookup.
+        state = unpack(request.config)
+        for name, kind in self.exported["data"][request.type_name].items():
+            if state.get(name) is None:
+                state[name] = placeholder(kind)
+        return pb.ReadDataSource.Response(state=pack(state))
+
+    def PlanResourceChange(self, request, context):
+        # A create: every exported or optional attribute left null becomes
+        # unknown ("known after apply"), as a real provider plans it.
+        planned = unpack(request.proposed_new_state)
+        if planned is not None and unpack(request.prior_state) is None:
+            for name in self.filled[request.type_name]:
+                if planned.get(name) is None:
+                    planned[name] = UNKNOWN
+        return pb.PlanResourceChange.Response(
+            planned_state=pack(planned), legacy_type_system=True)
 
     def Stop(self, request, context):
         return pb.Stop.Response()
