@@ -324,7 +324,7 @@ async fn email_pools_accept_the_email_as_username_and_name_users_by_uuid() {
     assert_eq!(value("email").as_deref(), Some("carol@example.com"));
     assert_eq!(value("email_verified").as_deref(), Some("true"));
     assert_eq!(value("custom:tenant_id").as_deref(), Some("tenant-c"));
-    assert_eq!(by_email.enabled, true);
+    assert!(by_email.enabled);
     assert!(by_email.user_create_date.is_some());
 
     let (code, _) = error_of(
