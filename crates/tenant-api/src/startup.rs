@@ -84,9 +84,16 @@ impl CognitoSetup {
                 }
             }
         };
+        // An issuer override moves the default JWKS location with it (emulators serve both).
+        let issuer = cognito.issuer.clone().unwrap_or(setup.issuer);
+        let jwks_url = match (&cognito.jwks_url, &cognito.issuer) {
+            (Some(url), _) => url.clone(),
+            (None, Some(_)) => format!("{issuer}/.well-known/jwks.json"),
+            (None, None) => setup.jwks_url,
+        };
         Ok(Self {
-            issuer: cognito.issuer.clone().unwrap_or(setup.issuer),
-            jwks_url: cognito.jwks_url.clone().unwrap_or(setup.jwks_url),
+            issuer,
+            jwks_url,
             ..setup
         })
     }

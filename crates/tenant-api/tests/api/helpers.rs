@@ -37,9 +37,42 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
+/// A fresh database URL: a new PostgreSQL database when `TENANT_API_TEST_POSTGRES` names an
+/// admin URL (so the whole suite runs on PostgreSQL too), else a SQLite file in `dir`.
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
+    match std::env::var("TENANT_API_TEST_POSTGRES") {
+        Ok(admin) if !admin.is_empty() => {
+            use sqlx::Connection;
+            let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            let mut url = url::Url::parse(&admin).unwrap();
+            url.set_path(&name);
+            url.to_string()
+        }
+        _ => format!("sqlite://{}/tenant-api.db?mode=rwc", dir.display()),
+    }
+}
+
+/// Fresh, migrated stores for the store suite.
+pub async fn test_stores() -> crate::store_suite::TestStores {
+    let dir = tempfile::tempdir().unwrap();
+    let stores = tenant_api::store::connect(&fresh_database_url(dir.path()).await, true)
+        .await
+        .unwrap();
+    crate::store_suite::TestStores {
+        stores,
+        _guard: Box::new(dir),
+    }
+}
+
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::for_tests(dir.path().to_path_buf());
+    config.database_url = fresh_database_url(dir.path()).await;
     adjust(&mut config);
     let tenant_header = config.tenancy.header.to_string();
     let app = Application::build(config)

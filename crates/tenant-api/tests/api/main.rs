@@ -8,6 +8,8 @@
 )]
 
 mod helpers;
+#[path = "../store_suite/mod.rs"]
+mod store_suite;
 
 mod alerts;
 mod config_errors;
@@ -17,3 +19,8 @@ mod items;
 mod login;
 mod production;
 mod tenancy;
+
+/// The shared store suite on SQLite (or on PostgreSQL when TENANT_API_TEST_POSTGRES is set).
+mod store {
+    crate::store_suite!(crate::helpers::test_stores);
+}

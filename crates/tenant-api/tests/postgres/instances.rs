@@ -1,0 +1,193 @@
+//! Two tenant-api processes on one PostgreSQL: a sign-out on one is honoured by the other.
+
+use std::collections::HashMap;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use crate::fresh_database;
+
+const BIN: &str = env!("CARGO_BIN_EXE_tenant-api");
+
+/// A child process, killed on drop, with the `KEY=value` / `... http://addr` lines it printed.
+struct Process {
+    _child: Child,
+    lines: Vec<String>,
+}
+
+async fn start(args: &[&str], env: &HashMap<String, String>, ready_marker: &str) -> Process {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .envs(env)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut lines = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let line = tokio::time::timeout_at(deadline.into(), reader.next_line())
+            .await
+            .expect("process became ready in time")
+            .unwrap()
+            .expect("process exited before becoming ready");
+        let done = line.contains(ready_marker);
+        lines.push(line);
+        if done {
+            // Keep draining stdout so the child never blocks on a full pipe.
+            tokio::spawn(async move { while let Ok(Some(_)) = reader.next_line().await {} });
+            return Process {
+                _child: child,
+                lines,
+            };
+        }
+    }
+}
+
+impl Process {
+    fn value(&self, key: &str) -> String {
+        self.lines
+            .iter()
+            .find_map(|l| l.trim().strip_prefix(&format!("{key}=")))
+            .unwrap_or_else(|| panic!("{key} not printed: {:?}", self.lines))
+            .to_owned()
+    }
+
+    fn base_url(&self) -> String {
+        let line = self
+            .lines
+            .iter()
+            .find(|l| l.contains("listening on"))
+            .unwrap();
+        line.rsplit(' ').next().unwrap().to_owned()
+    }
+}
+
+async fn me(http: &reqwest::Client, base: &str, token: &str) -> StatusCode {
+    http.get(format!("{base}/api/items/me"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn logout_on_one_instance_is_honoured_by_another_within_five_seconds() {
+    let data = tempfile::tempdir().unwrap();
+    let mut env = HashMap::from([
+        ("DATA_DIR".to_owned(), data.path().display().to_string()),
+        ("LOGIN_RATE_PER_IP".to_owned(), "0".to_owned()),
+        ("LOGIN_RATE_PER_ACCOUNT".to_owned(), "0".to_owned()),
+    ]);
+    let idp = start(&["idp", "--addr", "127.0.0.1:0"], &env, "AWS_REGION=").await;
+    for key in [
+        "COGNITO_ENDPOINT",
+        "COGNITO_USER_POOL_ID",
+        "COGNITO_APP_CLIENT_ID",
+        "COGNITO_ISSUER",
+    ] {
+        env.insert(key.to_owned(), idp.value(key));
+    }
+    env.insert("DATABASE_URL".to_owned(), fresh_database().await);
+    env.insert("BIND_ADDR".to_owned(), "127.0.0.1:0".to_owned());
+    let a = start(&["serve"], &env, "API docs").await;
+    let b = start(&["serve"], &env, "API docs").await;
+    let (a, b) = (a.base_url(), b.base_url());
+
+    let created = std::process::Command::new(BIN)
+        .args([
+            "users",
+            "create",
+            "--email",
+            "multi@example.com",
+            "--tenant",
+            "acme",
+            "--temporary-password",
+            "Temp-Passw0rd!",
+        ])
+        .envs(&env)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .output()
+        .unwrap();
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let login = |base: String, body: Value| {
+        let http = http.clone();
+        async move {
+            http.post(format!("{base}/api/user/login"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let challenge = login(
+        a.clone(),
+        json!({"email": "multi@example.com", "password": "Temp-Passw0rd!"}),
+    )
+    .await;
+    let tokens: Value = http
+        .post(format!("{a}/api/user/new-password"))
+        .json(&json!({"email": "multi@example.com", "new_password": "Corr3ct-Horse!", "session": challenge["session"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access = tokens["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(me(&http, &a, &access).await, StatusCode::OK);
+    assert_eq!(me(&http, &b, &access).await, StatusCode::OK);
+
+    let logout = http
+        .post(format!("{a}/api/user/logout"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::OK);
+    let signed_out = Instant::now();
+    assert_eq!(
+        me(&http, &a, &access).await,
+        StatusCode::UNAUTHORIZED,
+        "refused at once on A"
+    );
+    loop {
+        if me(&http, &b, &access).await == StatusCode::UNAUTHORIZED {
+            break;
+        }
+        assert!(
+            signed_out.elapsed() < Duration::from_secs(5),
+            "B still accepts the token after 5 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let fresh = login(
+        b.clone(),
+        json!({"email": "multi@example.com", "password": "Corr3ct-Horse!"}),
+    )
+    .await;
+    let fresh = fresh["access_token"].as_str().unwrap();
+    assert_eq!(me(&http, &b, fresh).await, StatusCode::OK);
+    assert_eq!(me(&http, &a, fresh).await, StatusCode::OK);
+}

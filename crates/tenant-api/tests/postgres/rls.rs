@@ -1,0 +1,84 @@
+//! Row-level security: a query that forgets its tenant filter still sees only its own tenant.
+
+use sqlx::{Connection, Executor, PgConnection};
+use tenant_api::domain::item::ItemName;
+use tenant_api::domain::tenant::TenantId;
+
+use crate::fresh_database;
+
+#[tokio::test]
+async fn an_unscoped_query_sees_only_the_tenant_of_its_transaction() {
+    let url = fresh_database().await;
+    let stores = tenant_api::store::connect(&url, true).await.unwrap();
+    let (a, b) = (TenantId::parse("a").unwrap(), TenantId::parse("b").unwrap());
+    for _ in 0..3 {
+        stores
+            .items
+            .create_item(&a, "sa", &ItemName::parse("a row").unwrap())
+            .await
+            .unwrap();
+    }
+    stores
+        .items
+        .create_item(&b, "sb", &ItemName::parse("b row").unwrap())
+        .await
+        .unwrap();
+
+    let mut conn = PgConnection::connect(&url).await.unwrap();
+    let is_superuser: bool = sqlx::query_scalar(
+        "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert!(
+        !is_superuser,
+        "the test role must not bypass row-level security"
+    );
+
+    // No tenant set: nothing at all, although the query has no WHERE clause.
+    let unscoped: i64 = sqlx::query_scalar("SELECT count(*) FROM items")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(unscoped, 0);
+
+    // Tenant a's transaction: only a's rows, and it cannot write b's.
+    let mut tx = conn.begin().await.unwrap();
+    tx.execute("SELECT set_config('app.tenant_id', 'a', true)")
+        .await
+        .unwrap();
+    let seen: Vec<String> = sqlx::query_scalar("SELECT tenant_id FROM items")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(seen, vec!["a"; 3]);
+    let smuggled = sqlx::query(
+        "INSERT INTO items (tenant_id, owner_sub, name, created_at, updated_at) VALUES ('b', 'x', 'smuggled', now(), now())",
+    )
+    .execute(&mut *tx)
+    .await;
+    assert!(
+        smuggled.is_err(),
+        "WITH CHECK must refuse another tenant's row"
+    );
+    tx.rollback().await.unwrap();
+
+    let mut tx = conn.begin().await.unwrap();
+    tx.execute("SELECT set_config('app.tenant_id', 'a', true)")
+        .await
+        .unwrap();
+    let updated = sqlx::query("UPDATE items SET name = 'pwned'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(updated.rows_affected(), 3, "only a's rows are updatable");
+    tx.rollback().await.unwrap();
+
+    // The setting ended with the transaction.
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM items")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(after, 0);
+}

@@ -1,0 +1,201 @@
+//! One store test suite, run against SQLite (in `tests/api`) and PostgreSQL (in `tests/postgres`).
+//! `store_suite!(connect)` expands to one `#[tokio::test]` per check; `connect` yields a fresh,
+//! migrated database as [`TestStores`].
+
+use std::any::Any;
+
+use tenant_api::domain::alert::{AlertTitle, Severity};
+use tenant_api::domain::item::ItemName;
+use tenant_api::domain::page::PageRequest;
+use tenant_api::domain::tenant::TenantId;
+use tenant_api::store::{StoreError, Stores};
+
+/// Stores plus whatever keeps their database alive (a temp dir).
+pub struct TestStores {
+    pub stores: Stores,
+    pub _guard: Box<dyn Any + Send>,
+}
+
+fn tenant(name: &str) -> TenantId {
+    TenantId::parse(name).unwrap()
+}
+
+fn name(text: &str) -> ItemName {
+    ItemName::parse(text).unwrap()
+}
+
+fn first_page(limit: u32) -> PageRequest {
+    PageRequest::parse(Some(limit), None).unwrap()
+}
+
+pub async fn items_are_invisible_to_other_tenants(db: TestStores) {
+    let items = &db.stores.items;
+    let (a, b) = (tenant("a"), tenant("b"));
+    let mine = items.create_item(&a, "sub-a", &name("mine")).await.unwrap();
+    assert_eq!(mine.tenant_id, a);
+    assert!(items
+        .list_items(&b, first_page(10))
+        .await
+        .unwrap()
+        .rows
+        .is_empty());
+    assert!(matches!(
+        items.get_item(&b, mine.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        items.rename_item(&b, mine.id, &name("x")).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        items.delete_item(&b, mine.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(items.get_item(&a, mine.id).await.unwrap().name, "mine");
+}
+
+pub async fn items_round_trip_rename_and_delete(db: TestStores) {
+    let items = &db.stores.items;
+    let a = tenant("a");
+    let created = items.create_item(&a, "sub", &name("one")).await.unwrap();
+    assert_eq!(items.get_item(&a, created.id).await.unwrap(), created);
+    let renamed = items
+        .rename_item(&a, created.id, &name("two"))
+        .await
+        .unwrap();
+    assert_eq!(renamed.name, "two");
+    assert_eq!(renamed.created_at, created.created_at);
+    assert!(renamed.updated_at >= created.updated_at);
+    items.delete_item(&a, created.id).await.unwrap();
+    assert!(matches!(
+        items.get_item(&a, created.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        items.delete_item(&a, created.id).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn pages_cover_every_row_once_in_order(db: TestStores) {
+    let items = &db.stores.items;
+    let a = tenant("a");
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        ids.push(
+            items
+                .create_item(&a, "sub", &name(&format!("i{n}")))
+                .await
+                .unwrap()
+                .id,
+        );
+        items
+            .create_item(&tenant("noise"), "sub", &name("noise"))
+            .await
+            .unwrap();
+    }
+    let mut seen = Vec::new();
+    let mut page = first_page(2);
+    loop {
+        let result = items.list_items(&a, page).await.unwrap();
+        seen.extend(result.rows.iter().map(|i| i.id));
+        match result.next_cursor {
+            Some(cursor) => page = PageRequest::parse(Some(2), Some(&cursor)).unwrap(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ids);
+}
+
+pub async fn alerts_belong_to_their_owner_within_the_tenant(db: TestStores) {
+    let alerts = &db.stores.alerts;
+    let a = tenant("a");
+    let title = AlertTitle::parse("disk").unwrap();
+    let alert = alerts
+        .create_alert(&a, "owner", &title, Severity::Critical)
+        .await
+        .unwrap();
+    assert_eq!(alert.severity, Severity::Critical);
+    assert!(alerts
+        .list_alerts(&a, "other", first_page(10))
+        .await
+        .unwrap()
+        .rows
+        .is_empty());
+    assert!(alerts
+        .list_alerts(&tenant("b"), "owner", first_page(10))
+        .await
+        .unwrap()
+        .rows
+        .is_empty());
+    assert!(matches!(
+        alerts.get_alert(&a, "other", alert.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        alerts
+            .acknowledge_alert(&tenant("b"), "owner", alert.id)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let acked = alerts
+        .acknowledge_alert(&a, "owner", alert.id)
+        .await
+        .unwrap();
+    let first = acked.acknowledged_at.unwrap();
+    let again = alerts
+        .acknowledge_alert(&a, "owner", alert.id)
+        .await
+        .unwrap();
+    assert_eq!(again.acknowledged_at, Some(first));
+    assert!(matches!(
+        alerts.delete_alert(&a, "other", alert.id).await,
+        Err(StoreError::NotFound)
+    ));
+    alerts.delete_alert(&a, "owner", alert.id).await.unwrap();
+    assert!(matches!(
+        alerts.get_alert(&a, "owner", alert.id).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn sign_outs_are_upserted_listed_and_purged(db: TestStores) {
+    let sign_outs = &db.stores.sign_outs;
+    sign_outs.record_sign_out("u1", 100, 200).await.unwrap();
+    sign_outs.record_sign_out("u1", 150, 250).await.unwrap();
+    sign_outs.record_sign_out("u2", 50, 60).await.unwrap();
+    let mut recent = sign_outs.sign_outs_since(100).await.unwrap();
+    recent.sort();
+    assert_eq!(recent, vec![("u1".to_owned(), 150)]);
+    assert_eq!(sign_outs.purge_sign_outs(100).await.unwrap(), 1);
+    assert_eq!(sign_outs.sign_outs_since(0).await.unwrap().len(), 1);
+    db.stores.ping.ping().await.unwrap();
+}
+
+/// One `#[tokio::test]` per suite check, each on a fresh database from `$connect`.
+#[macro_export]
+macro_rules! store_suite {
+    ($connect:path) => {
+        #[tokio::test]
+        async fn items_are_invisible_to_other_tenants() {
+            $crate::store_suite::items_are_invisible_to_other_tenants($connect().await).await;
+        }
+        #[tokio::test]
+        async fn items_round_trip_rename_and_delete() {
+            $crate::store_suite::items_round_trip_rename_and_delete($connect().await).await;
+        }
+        #[tokio::test]
+        async fn pages_cover_every_row_once_in_order() {
+            $crate::store_suite::pages_cover_every_row_once_in_order($connect().await).await;
+        }
+        #[tokio::test]
+        async fn alerts_belong_to_their_owner_within_the_tenant() {
+            $crate::store_suite::alerts_belong_to_their_owner_within_the_tenant($connect().await)
+                .await;
+        }
+        #[tokio::test]
+        async fn sign_outs_are_upserted_listed_and_purged() {
+            $crate::store_suite::sign_outs_are_upserted_listed_and_purged($connect().await).await;
+        }
+    };
+}
