@@ -27,8 +27,8 @@ locals {
   # Web client: Cognito refuses REFRESH_TOKEN_AUTH on a client with refresh
   # token rotation (refreshes then go through the token endpoint or
   # GetTokensFromRefreshToken), so the flow is listed only when rotation is
-  # off. SRP keeps the list non-empty: an empty list makes Cognito apply its
-  # defaults, which include REFRESH_TOKEN_AUTH.
+  # off. SRP keeps the list non-empty: a client created without a list gets
+  # Cognito's defaults, which include REFRESH_TOKEN_AUTH.
   web_explicit_auth_flows = var.web_refresh_token_rotation ? [
     "ALLOW_USER_SRP_AUTH",
     ] : [

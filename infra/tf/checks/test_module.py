@@ -2,7 +2,7 @@
 
 import re
 
-from hcl_load import MODULE_DIR, module_blocks, module_locals, module_resources
+from hcl_load import MODULE_DIR, module_blocks, module_locals, module_resources, parse_file
 
 TENANT = "custom:tenant_id"
 
@@ -183,8 +183,7 @@ def test_outputs_carrying_the_client_secret_are_sensitive():
 
 
 def test_provider_floor_covers_refresh_token_rotation():
-    (terraform,) = [b for f in ["provider.tf"] for b in
-                    __import__("hcl_load").parse_file(MODULE_DIR / f)["terraform"]]
+    (terraform,) = parse_file(MODULE_DIR / "provider.tf")["terraform"]
     (providers,) = terraform["required_providers"]
     constraint = providers["aws"]["version"]
     floor = re.search(r">=\s*([0-9.]+)", constraint).group(1)
