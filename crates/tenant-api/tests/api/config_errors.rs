@@ -46,3 +46,27 @@ fn migrate_succeeds_on_a_fresh_data_dir() {
     );
     assert!(dir.path().join("tenant-api.db").exists());
 }
+
+#[test]
+fn env_example_parses_and_lists_every_variable_the_service_reads() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let example = root.join(".env.example");
+    let pairs: Vec<(String, String)> = dotenvy::from_path_iter(&example)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    tenant_api::Config::from_source(&tenant_api::config::EnvSource::from_pairs(pairs.clone()))
+        .expect(".env.example is a valid configuration");
+
+    let text = std::fs::read_to_string(&example).unwrap();
+    let source = std::fs::read_to_string(root.join("crates/tenant-api/src/config/env.rs")).unwrap();
+    let read: std::collections::BTreeSet<&str> = source
+        .split('"')
+        .filter(|s| s.len() > 2 && s.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+        .filter(|s| s.contains('_') || ["PORT", "DEBUG"].contains(s))
+        .collect();
+    assert!(read.len() > 20, "{read:?}");
+    for name in read {
+        assert!(text.contains(&format!("{name}=")), "{name} is read but not in .env.example");
+    }
+}
