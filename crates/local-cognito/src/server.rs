@@ -8,7 +8,8 @@ use tokio::task::JoinHandle;
 use crate::error::Error;
 use crate::LocalCognito;
 
-/// A provider serving HTTP; dropping it leaves the server running until the runtime ends.
+/// A provider serving HTTP. Dropping it also starts a graceful stop, without waiting for it;
+/// [`RunningIdp::shutdown`] waits.
 #[derive(Debug)]
 pub struct RunningIdp {
     addr: SocketAddr,
@@ -29,7 +30,7 @@ pub(crate) async fn start(idp: LocalCognito, addr: SocketAddr) -> Result<Running
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
-            // Either an explicit shutdown or the handle being dropped ends the wait.
+            // An explicit shutdown and a dropped handle both end the wait.
             let _ = stopped.await;
         });
         if let Err(error) = serve.await {

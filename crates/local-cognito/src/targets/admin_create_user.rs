@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::views::{self, UserView};
 use crate::crypto::{password, random};
 use crate::domain::attributes::{looks_like_email, validate_required, validate_writes, AttributeType};
+use crate::domain::pool::Pool;
 use crate::domain::user::{User, UserStatus};
 use crate::error::CognitoError;
 use crate::service::{email_alias, Services};
@@ -31,12 +32,17 @@ pub(super) struct Response {
 
 pub(super) async fn handle(services: &Services, request: Request) -> Result<Response, CognitoError> {
     let pool = services.pool(&request.user_pool_id).await?;
-    if let Some(action) = &request.message_action {
-        if action != "SUPPRESS" && action != "RESEND" {
-            return Err(CognitoError::invalid_parameter(format!("Invalid MessageAction: {action}")));
+    // local-cognito sends no messages: SUPPRESS and the default behave alike, and RESEND only
+    // resets the temporary password of a user who has not signed in yet.
+    match request.message_action.as_deref() {
+        None | Some("SUPPRESS") => {}
+        Some("RESEND") => return resend(services, &pool, request).await,
+        Some(other) => {
+            return Err(CognitoError::invalid_parameter(format!(
+                "Invalid MessageAction: {other}"
+            )))
         }
     }
-    // local-cognito sends no messages, so every action behaves as SUPPRESS.
     validate_writes(&pool, &request.user_attributes, true)?;
     let mut attributes: BTreeMap<String, String> = request
         .user_attributes
@@ -64,17 +70,7 @@ pub(super) async fn handle(services: &Services, request: Request) -> Result<Resp
     validate_required(&pool, &attributes)?;
 
     let policy = &pool.settings.password_policy;
-    let temporary = match request.temporary_password {
-        Some(given) => {
-            policy.check(&given)?;
-            given
-        }
-        None => random::temporary_password(policy.minimum_length),
-    };
-    let hash = password::hash(&temporary).map_err(|error| {
-        tracing::error!(%error, "password hashing failed");
-        CognitoError::internal()
-    })?;
+    let hash = temporary_password_hash(&pool, request.temporary_password)?;
     let now = services.now();
     let user = User {
         pool_id: pool.id.clone(),
@@ -101,4 +97,41 @@ pub(super) async fn handle(services: &Services, request: Request) -> Result<Resp
             "User account already exists",
         )),
     }
+}
+
+/// Hashes the given temporary password (checked against the policy) or a generated one.
+fn temporary_password_hash(pool: &Pool, given: Option<String>) -> Result<String, CognitoError> {
+    let policy = &pool.settings.password_policy;
+    let temporary = match given {
+        Some(given) => {
+            policy.check(&given)?;
+            given
+        }
+        None => random::temporary_password(policy.minimum_length),
+    };
+    password::hash(&temporary).map_err(|error| {
+        tracing::error!(%error, "password hashing failed");
+        CognitoError::internal()
+    })
+}
+
+/// `MessageAction: RESEND`: a new temporary password (and validity) for an existing user who
+/// still has to change it.
+async fn resend(services: &Services, pool: &Pool, request: Request) -> Result<Response, CognitoError> {
+    let mut user = services.user(pool, &request.username).await?;
+    if user.status != UserStatus::ForceChangePassword {
+        return Err(CognitoError::new(
+            "UnsupportedUserStateException",
+            "Resend not possible. User has already confirmed their account.",
+        ));
+    }
+    user.password_hash = Some(temporary_password_hash(pool, request.temporary_password)?);
+    let now = services.now();
+    user.temp_password_expires_at =
+        Some(now + pool.settings.password_policy.temporary_password_validity_days * 86_400);
+    user.modified_at = now;
+    services.store().save_user(&user, email_alias(pool, &user).as_deref()).await?;
+    Ok(Response {
+        user: views::user(&user),
+    })
 }

@@ -1,6 +1,8 @@
 //! Administrative operations: listing, passwords, attributes, deletion, sign-out by admin.
 
-use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType, UserStatusType};
+use aws_sdk_cognitoidentityprovider::types::{
+    AuthFlowType, ChallengeNameType, MessageActionType, UserStatusType,
+};
 
 use crate::helpers::{attribute, claims_of, error_of, spawn, ClientSpec, NEW_PASSWORD};
 
@@ -286,4 +288,48 @@ async fn revoke_token_revokes_that_refresh_token_and_its_access_tokens_only() {
             .await,
     );
     assert_eq!(code, "UnsupportedTokenTypeException");
+}
+
+#[tokio::test]
+async fn resend_gives_an_unconfirmed_user_a_new_temporary_password() {
+    let t = spawn().await;
+    let pool = t.create_pool(false).await;
+    let client = t.create_client(&pool, ClientSpec::default()).await;
+    t.create_user(&pool, "alice", "alice@example.com", "t")
+        .await;
+    let resend = |password: &'static str| {
+        t.sdk
+            .admin_create_user()
+            .user_pool_id(&pool)
+            .username("alice")
+            .temporary_password(password)
+            .message_action(MessageActionType::Resend)
+            .send()
+    };
+    resend("Other-Temp-1!").await.unwrap();
+    let (code, _) = error_of(
+        t.admin_sign_in(&pool, &client.id, "alice", crate::helpers::TEMP_PASSWORD)
+            .await,
+    );
+    assert_eq!(code, "NotAuthorizedException");
+    let answer = t
+        .admin_sign_in(&pool, &client.id, "alice", "Other-Temp-1!")
+        .await
+        .unwrap();
+    assert_eq!(
+        answer.challenge_name,
+        Some(ChallengeNameType::NewPasswordRequired)
+    );
+
+    t.sdk
+        .admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("alice")
+        .password(NEW_PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    let (code, _) = error_of(resend("Third-Temp-1!").await);
+    assert_eq!(code, "UnsupportedUserStateException");
 }

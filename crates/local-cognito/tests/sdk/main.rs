@@ -2,6 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod admin;
+mod admin_errors;
+mod challenge_errors;
+mod claims;
 mod errors;
 mod expiry;
 mod flow;
