@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
-use cognito_verify::{PoolConfig, Verifier};
+use cognito_verify::{PoolConfig, TokenUse, Verifier};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -208,17 +208,26 @@ async fn build_state(
     let sign_outs = SignOutRegistry::load(stores.sign_outs.clone())
         .await
         .context("cannot read sign-out records")?;
-    let verifier = Verifier::builder()
-        .pool(
-            PoolConfig::cognito(&config.cognito.region, cognito.gateway.pool_id())
-                .with_issuer(cognito.issuer.clone())
-                .with_jwks_uri(cognito.jwks_url.clone()),
-        )
-        .client_ids([cognito.gateway.client_id()])
-        .token_use(config.cognito.token_use)
-        .revocation(Arc::new(sign_outs.clone()))
-        .build()
-        .context("invalid verifier configuration")?;
+    let verifier_for = |token_use: TokenUse| {
+        Verifier::builder()
+            .pool(
+                PoolConfig::cognito(&config.cognito.region, cognito.gateway.pool_id())
+                    .with_issuer(cognito.issuer.clone())
+                    .with_jwks_uri(cognito.jwks_url.clone()),
+            )
+            .client_ids([cognito.gateway.client_id()])
+            .token_use(token_use)
+            .revocation(Arc::new(sign_outs.clone()))
+            .build()
+            .context("invalid verifier configuration")
+    };
+    let verifier = verifier_for(config.cognito.token_use)?;
+    // Sign-out always takes the access token (GlobalSignOut needs it), even when the API is
+    // protected by id tokens.
+    let access_verifier = match config.cognito.token_use {
+        TokenUse::Access => verifier.clone(),
+        TokenUse::Id => verifier_for(TokenUse::Access)?,
+    };
     if let Err(e) = verifier.hydrate().await {
         // Not fatal: readiness reports it, and the keys are fetched again on demand.
         tracing::warn!(error = %e, jwks = %cognito.jwks_url, "cannot load signing keys yet");
@@ -239,6 +248,7 @@ async fn build_state(
     ];
     let state = AppState {
         verifier,
+        access_verifier,
         tenants,
         cognito: cognito.gateway.clone(),
         stores,

@@ -20,6 +20,8 @@ use crate::throttle::LoginThrottle;
 pub struct AppState {
     /// Verifies bearer tokens.
     pub verifier: Verifier,
+    /// Verifies access tokens for sign-out (the same verifier when the API takes access tokens).
+    pub access_verifier: Verifier,
     /// Resolves and proves the tenant of a request.
     pub tenants: TenantResolver,
     /// The Cognito gateway.

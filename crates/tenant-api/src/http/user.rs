@@ -214,7 +214,7 @@ async fn logout(
     headers: HeaderMap,
 ) -> Result<AppJson<SimpleOk>, ApiError> {
     let token = bearer_token(&headers)?;
-    let sub = match state.verifier.verify(token).await {
+    let sub = match state.access_verifier.verify(token).await {
         Ok(claims) => claims.sub().to_owned(),
         // Signed out already: logging out again is a success.
         Err(e) if e.reason() == "revoked" => return Ok(AppJson(SimpleOk { ok: true })),

@@ -34,7 +34,8 @@ impl SqliteStore {
         let file = options.get_filename();
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
             if file.as_os_str() != ":memory:" {
-                std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
             }
         }
         let max = if url.contains(":memory:") { 1 } else { 8 };

@@ -16,8 +16,6 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub http: reqwest::Client,
     pub cognito: Cognito,
-    pub state: tenant_api::state::AppState,
-    pub idp_base_url: String,
     pub tenant_header: String,
     _dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
@@ -80,13 +78,6 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         .expect("application builds");
     let addr = app.local_addr();
     let cognito = app.cognito().gateway.clone();
-    let state = app.state().clone();
-    let idp_base_url = app
-        .cognito()
-        .embedded
-        .as_ref()
-        .map(|idp| idp.running.base_url())
-        .unwrap_or_default();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
@@ -95,8 +86,6 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         addr,
         http: reqwest::Client::builder().no_proxy().build().unwrap(),
         cognito,
-        state,
-        idp_base_url,
         tenant_header,
         _dir: dir,
         stop: Some(stop),

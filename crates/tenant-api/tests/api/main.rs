@@ -12,7 +12,7 @@ mod helpers;
 mod store_suite;
 
 mod alerts;
-mod config_errors;
+mod cli;
 mod docs_and_health;
 mod errors;
 mod items;

@@ -152,9 +152,22 @@ async fn id_tokens_carry_the_tenant_claim_and_a_mismatching_header_is_403() {
         .await
         .unwrap();
     assert_error(response, StatusCode::FORBIDDEN, "tenant_mismatch").await;
-    // An access token is not accepted where id tokens are required.
+    // An access token is not accepted where id tokens are required...
     let response = app
         .authed(Method::GET, "/api/items/me", &alice.access, None)
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
+    // ...but sign-out takes it (GlobalSignOut needs it), and then the id token is refused too.
+    let logout = app
+        .authed(Method::POST, "/api/user/logout", &alice.access, None)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::OK);
+    let response = app
+        .authed(Method::GET, "/api/items/me", &alice.id, None)
         .send()
         .await
         .unwrap();
