@@ -56,8 +56,13 @@ pub(crate) struct UserPage {
     pub(crate) next: Option<String>,
 }
 
-fn is_unique_violation(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+/// Maps a write's result: a unique-constraint violation means the name or email is taken.
+fn saved<T>(result: Result<T, sqlx::Error>) -> Result<NewUser, StoreError> {
+    match result {
+        Ok(_) => Ok(NewUser::Saved),
+        Err(sqlx::Error::Database(db)) if db.is_unique_violation() => Ok(NewUser::Taken),
+        Err(error) => Err(error.into()),
+    }
 }
 
 impl Store {
@@ -85,11 +90,7 @@ impl Store {
         .bind(serde_json::to_string(&user.attributes)?)
         .execute(&self.pool)
         .await;
-        match result {
-            Ok(_) => Ok(NewUser::Saved),
-            Err(error) if is_unique_violation(&error) => Ok(NewUser::Taken),
-            Err(error) => Err(error.into()),
-        }
+        saved(result)
     }
 
     /// Rewrites a user's mutable columns.
@@ -114,11 +115,7 @@ impl Store {
         .bind(&user.username)
         .execute(&self.pool)
         .await;
-        match result {
-            Ok(_) => Ok(NewUser::Saved),
-            Err(error) if is_unique_violation(&error) => Ok(NewUser::Taken),
-            Err(error) => Err(error.into()),
-        }
+        saved(result)
     }
 
     /// The user with this internal username.

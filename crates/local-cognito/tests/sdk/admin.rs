@@ -1,7 +1,7 @@
 //! Administrative operations: listing, passwords, attributes, deletion, sign-out by admin.
 
 use aws_sdk_cognitoidentityprovider::types::{
-    AuthFlowType, ChallengeNameType, MessageActionType, UserStatusType,
+    ChallengeNameType, MessageActionType, UserStatusType,
 };
 
 use crate::helpers::{attribute, claims_of, error_of, spawn, ClientSpec, NEW_PASSWORD};
@@ -199,15 +199,7 @@ async fn a_deleted_user_is_gone_with_their_tokens() {
             .await,
     );
     assert_eq!(code, "UserNotFoundException");
-    let (code, _) = error_of(
-        t.sdk
-            .initiate_auth()
-            .client_id(&client.id)
-            .auth_flow(AuthFlowType::RefreshTokenAuth)
-            .auth_parameters("REFRESH_TOKEN", tokens.refresh_token.unwrap())
-            .send()
-            .await,
-    );
+    let (code, _) = error_of(t.refresh(&client.id, tokens.refresh_token.unwrap()).await);
     assert_eq!(code, "NotAuthorizedException");
 }
 
@@ -233,12 +225,7 @@ async fn admin_global_sign_out_revokes_tokens_on_every_client() {
         .unwrap();
     for (client, tokens) in [(&web, &web_tokens), (&cli, &cli_tokens)] {
         let (_, message) = error_of(
-            t.sdk
-                .initiate_auth()
-                .client_id(&client.id)
-                .auth_flow(AuthFlowType::RefreshTokenAuth)
-                .auth_parameters("REFRESH_TOKEN", tokens.refresh_token.clone().unwrap())
-                .send()
+            t.refresh(&client.id, tokens.refresh_token.clone().unwrap())
                 .await,
         );
         assert_eq!(message, "Refresh Token has been revoked");

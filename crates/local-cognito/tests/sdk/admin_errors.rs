@@ -1,7 +1,5 @@
 //! Errors of the administrative operations and of tokens presented by clients.
 
-use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
-
 use crate::helpers::{attribute, error_of, spawn, ClientSpec, TEMP_PASSWORD};
 
 #[tokio::test]
@@ -107,15 +105,7 @@ async fn a_garbage_refresh_token_is_invalid() {
     let t = spawn().await;
     let pool = t.create_pool(false).await;
     let client = t.create_client(&pool, ClientSpec::default()).await;
-    let (code, message) = error_of(
-        t.sdk
-            .initiate_auth()
-            .client_id(&client.id)
-            .auth_flow(AuthFlowType::RefreshTokenAuth)
-            .auth_parameters("REFRESH_TOKEN", "garbage")
-            .send()
-            .await,
-    );
+    let (code, message) = error_of(t.refresh(&client.id, "garbage").await);
     assert_eq!(
         (code.as_str(), message.as_str()),
         ("NotAuthorizedException", "Invalid Refresh Token")

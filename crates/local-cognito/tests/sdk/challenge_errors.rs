@@ -1,7 +1,5 @@
 //! NEW_PASSWORD_REQUIRED errors: bad, reused and foreign sessions; policy violations.
 
-use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
-
 use crate::helpers::{error_of, spawn, ClientSpec, NEW_PASSWORD, TEMP_PASSWORD};
 
 #[tokio::test]
@@ -11,17 +9,8 @@ async fn a_wrong_or_reused_session_is_an_invalid_session() {
     let client = t.create_client(&pool, ClientSpec::default()).await;
     t.create_user(&pool, "alice", "alice@example.com", "t")
         .await;
-    let respond = |session: String| {
-        t.sdk
-            .admin_respond_to_auth_challenge()
-            .user_pool_id(&pool)
-            .client_id(&client.id)
-            .challenge_name(ChallengeNameType::NewPasswordRequired)
-            .session(session)
-            .challenge_responses("USERNAME", "alice")
-            .challenge_responses("NEW_PASSWORD", NEW_PASSWORD)
-            .send()
-    };
+    let respond =
+        |session: String| t.respond_new_password(&pool, &client.id, "alice", session, NEW_PASSWORD);
     let (code, message) = error_of(respond("not-a-session".to_owned()).await);
     assert_eq!(
         (code.as_str(), message.as_str()),
@@ -58,15 +47,7 @@ async fn a_session_is_bound_to_its_user() {
         .session
         .unwrap();
     let (_, message) = error_of(
-        t.sdk
-            .admin_respond_to_auth_challenge()
-            .user_pool_id(&pool)
-            .client_id(&client.id)
-            .challenge_name(ChallengeNameType::NewPasswordRequired)
-            .session(session)
-            .challenge_responses("USERNAME", "alice")
-            .challenge_responses("NEW_PASSWORD", NEW_PASSWORD)
-            .send()
+        t.respond_new_password(&pool, &client.id, "alice", session, NEW_PASSWORD)
             .await,
     );
     assert_eq!(message, "Invalid session for the user.");
@@ -86,15 +67,7 @@ async fn a_new_password_breaking_the_policy_names_the_rule_and_the_session_stays
         .session
         .unwrap();
     let respond = |password: &'static str| {
-        t.sdk
-            .admin_respond_to_auth_challenge()
-            .user_pool_id(&pool)
-            .client_id(&client.id)
-            .challenge_name(ChallengeNameType::NewPasswordRequired)
-            .session(session.clone())
-            .challenge_responses("USERNAME", "alice")
-            .challenge_responses("NEW_PASSWORD", password)
-            .send()
+        t.respond_new_password(&pool, &client.id, "alice", session.clone(), password)
     };
     let (code, message) = error_of(respond("short").await);
     assert_eq!(code, "InvalidPasswordException");

@@ -2,8 +2,6 @@
 
 use std::time::Duration;
 
-use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
-
 use crate::helpers::{error_of, spawn, ClientSpec, NEW_PASSWORD, TEMP_PASSWORD};
 
 #[tokio::test]
@@ -13,17 +11,8 @@ async fn a_challenge_session_expires_after_three_minutes() {
     let client = t.create_client(&pool, ClientSpec::default()).await;
     t.create_user(&pool, "alice", "alice@example.com", "t")
         .await;
-    let respond = |session: String| {
-        t.sdk
-            .admin_respond_to_auth_challenge()
-            .user_pool_id(&pool)
-            .client_id(&client.id)
-            .challenge_name(ChallengeNameType::NewPasswordRequired)
-            .session(session)
-            .challenge_responses("USERNAME", "alice")
-            .challenge_responses("NEW_PASSWORD", NEW_PASSWORD)
-            .send()
-    };
+    let respond =
+        |session: String| t.respond_new_password(&pool, &client.id, "alice", session, NEW_PASSWORD);
     let sign_in = || t.admin_sign_in(&pool, &client.id, "alice", TEMP_PASSWORD);
 
     let stale = sign_in().await.unwrap().session.unwrap();
@@ -90,14 +79,7 @@ async fn a_refresh_token_expires_after_thirty_days() {
     let client = t.create_client(&pool, ClientSpec::default()).await;
     let (_, tokens) = t.confirmed_user(&pool, &client.id, "alice", "t").await;
     let refresh_token = tokens.refresh_token.unwrap();
-    let refresh = || {
-        t.sdk
-            .initiate_auth()
-            .client_id(&client.id)
-            .auth_flow(AuthFlowType::RefreshTokenAuth)
-            .auth_parameters("REFRESH_TOKEN", &refresh_token)
-            .send()
-    };
+    let refresh = || t.refresh(&client.id, &refresh_token);
     t.clock.advance(Duration::from_secs(29 * 86_400));
     assert!(refresh().await.is_ok());
     t.clock.advance(Duration::from_secs(2 * 86_400));

@@ -64,15 +64,13 @@ async fn a_new_user_goes_from_temporary_password_to_tokens_refresh_and_global_si
     assert!(required.is_empty());
 
     let answered = t
-        .sdk
-        .admin_respond_to_auth_challenge()
-        .user_pool_id(&pool)
-        .client_id(&client.id)
-        .challenge_name(ChallengeNameType::NewPasswordRequired)
-        .session(challenge.session.unwrap())
-        .challenge_responses("USERNAME", "alice")
-        .challenge_responses("NEW_PASSWORD", NEW_PASSWORD)
-        .send()
+        .respond_new_password(
+            &pool,
+            &client.id,
+            "alice",
+            challenge.session.unwrap(),
+            NEW_PASSWORD,
+        )
         .await
         .unwrap();
     let tokens = answered.authentication_result.unwrap();
@@ -172,15 +170,7 @@ async fn a_new_user_goes_from_temporary_password_to_tokens_refresh_and_global_si
         .send()
         .await
         .unwrap();
-    let (code, message) = error_of(
-        t.sdk
-            .initiate_auth()
-            .client_id(&client.id)
-            .auth_flow(AuthFlowType::RefreshTokenAuth)
-            .auth_parameters("REFRESH_TOKEN", &refresh_token)
-            .send()
-            .await,
-    );
+    let (code, message) = error_of(t.refresh(&client.id, &refresh_token).await);
     assert_eq!(
         (code.as_str(), message.as_str()),
         ("NotAuthorizedException", "Refresh Token has been revoked")

@@ -7,6 +7,8 @@ use aws_lc_rs::signature::{RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256};
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::operation::admin_initiate_auth::AdminInitiateAuthOutput;
+use aws_sdk_cognitoidentityprovider::operation::admin_respond_to_auth_challenge::AdminRespondToAuthChallengeOutput;
+use aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput;
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeDataType, AttributeType, AuthFlowType, AuthenticationResultType, ChallengeNameType,
     ExplicitAuthFlowsType, MessageActionType, PreventUserExistenceErrorTypes, SchemaAttributeType,
@@ -216,6 +218,44 @@ impl TestIdp {
             .map_err(Into::into)
     }
 
+    /// REFRESH_TOKEN_AUTH through the public InitiateAuth.
+    pub(crate) async fn refresh(
+        &self,
+        client_id: &str,
+        refresh_token: impl Into<String>,
+    ) -> Result<InitiateAuthOutput, aws_sdk_cognitoidentityprovider::Error> {
+        self.sdk
+            .initiate_auth()
+            .client_id(client_id)
+            .auth_flow(AuthFlowType::RefreshTokenAuth)
+            .auth_parameters("REFRESH_TOKEN", refresh_token)
+            .send()
+            .await
+            .map_err(Into::into)
+    }
+
+    /// Answers NEW_PASSWORD_REQUIRED through AdminRespondToAuthChallenge.
+    pub(crate) async fn respond_new_password(
+        &self,
+        pool_id: &str,
+        client_id: &str,
+        username: &str,
+        session: impl Into<String>,
+        new_password: &str,
+    ) -> Result<AdminRespondToAuthChallengeOutput, aws_sdk_cognitoidentityprovider::Error> {
+        self.sdk
+            .admin_respond_to_auth_challenge()
+            .user_pool_id(pool_id)
+            .client_id(client_id)
+            .challenge_name(ChallengeNameType::NewPasswordRequired)
+            .session(session)
+            .challenge_responses("USERNAME", username)
+            .challenge_responses("NEW_PASSWORD", new_password)
+            .send()
+            .await
+            .map_err(Into::into)
+    }
+
     /// Creates a user and takes them through NEW_PASSWORD_REQUIRED; returns the internal
     /// username and the tokens.
     pub(crate) async fn confirmed_user(
@@ -233,15 +273,13 @@ impl TestIdp {
             .await
             .unwrap();
         let tokens = self
-            .sdk
-            .admin_respond_to_auth_challenge()
-            .user_pool_id(pool_id)
-            .client_id(client_id)
-            .challenge_name(ChallengeNameType::NewPasswordRequired)
-            .session(challenge.session.unwrap())
-            .challenge_responses("USERNAME", username)
-            .challenge_responses("NEW_PASSWORD", NEW_PASSWORD)
-            .send()
+            .respond_new_password(
+                pool_id,
+                client_id,
+                username,
+                challenge.session.unwrap(),
+                NEW_PASSWORD,
+            )
             .await
             .unwrap()
             .authentication_result

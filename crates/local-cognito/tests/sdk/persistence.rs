@@ -3,7 +3,6 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
 use local_cognito::{ManualClock, Options};
 
 use crate::helpers::{spawn_with, ClientSpec, NEW_PASSWORD};
@@ -59,12 +58,7 @@ async fn pools_users_tokens_and_keys_survive_a_restart() {
         .unwrap();
     assert_eq!(me.username, "alice");
     let refreshed = second
-        .sdk
-        .initiate_auth()
-        .client_id(&client.id)
-        .auth_flow(AuthFlowType::RefreshTokenAuth)
-        .auth_parameters("REFRESH_TOKEN", tokens.refresh_token.unwrap())
-        .send()
+        .refresh(&client.id, tokens.refresh_token.unwrap())
         .await
         .unwrap();
     assert!(refreshed.authentication_result.is_some());
