@@ -215,7 +215,10 @@ async fn build_state(
                     .with_issuer(cognito.issuer.clone())
                     .with_jwks_uri(cognito.jwks_url.clone()),
             )
-            .client_ids([cognito.gateway.client_id()])
+            .client_ids(
+                std::iter::once(cognito.gateway.client_id())
+                    .chain(config.cognito.extra_client_ids.iter().map(String::as_str)),
+            )
             .token_use(token_use)
             .revocation(Arc::new(sign_outs.clone()))
             .build()

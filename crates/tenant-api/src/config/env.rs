@@ -265,6 +265,7 @@ fn cognito(env: &EnvSource) -> Result<CognitoConfig, ConfigError> {
         token_use,
         issuer: endpoint(env, "COGNITO_ISSUER")?,
         jwks_url: endpoint(env, "COGNITO_JWKS_URL")?,
+        extra_client_ids: env.list("COGNITO_EXTRA_CLIENT_IDS"),
     })
 }
 
@@ -389,6 +390,12 @@ mod tests {
     fn a_pool_without_a_client_id_is_refused() {
         let err = load_pairs(&[("COGNITO_USER_POOL_ID", "eu-west-1_abc")]).unwrap_err();
         assert_eq!(err.variable, "COGNITO_APP_CLIENT_ID");
+    }
+
+    #[test]
+    fn extra_client_ids_are_a_trimmed_comma_list() {
+        let config = load_pairs(&[("COGNITO_EXTRA_CLIENT_IDS", " web1, web2 ,,")]).unwrap();
+        assert_eq!(config.cognito.extra_client_ids, vec!["web1", "web2"]);
     }
 
     #[test]

@@ -78,6 +78,9 @@ pub struct CognitoConfig {
     pub issuer: Option<String>,
     /// `COGNITO_JWKS_URL`: JWKS location override.
     pub jwks_url: Option<String>,
+    /// `COGNITO_EXTRA_CLIENT_IDS`: other app clients whose tokens the API accepts (for example
+    /// the Hosted UI web client), besides the server client.
+    pub extra_client_ids: Vec<String>,
 }
 
 /// Accepted `Host` header values, with Django's semantics (`*`, exact names, `.example.com`).
@@ -183,6 +186,7 @@ impl Config {
                 token_use: TokenUse::Access,
                 issuer: None,
                 jwks_url: None,
+                extra_client_ids: Vec::new(),
             },
             tenancy: TenancyConfig::default(),
             log_format: LogFormat::Text,
