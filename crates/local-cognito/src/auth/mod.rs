@@ -16,7 +16,10 @@ pub(crate) use new_password::respond_new_password;
 pub(crate) use password_sign_in::sign_in;
 pub(crate) use refresh::refresh;
 
+use crate::domain::client::{AuthFlow, Client};
+use crate::domain::pool::Pool;
 use crate::error::CognitoError;
+use crate::service::Services;
 
 /// The answer of InitiateAuth / RespondToAuthChallenge and their admin twins.
 #[derive(Debug, Default, Serialize)]
@@ -72,14 +75,13 @@ pub(crate) enum Entry {
 
 /// Runs `AuthFlow` with `AuthParameters` for `client`, enforcing its `ExplicitAuthFlows`.
 pub(crate) async fn initiate(
-    services: &crate::service::Services,
-    pool: &crate::domain::pool::Pool,
-    client: &crate::domain::client::Client,
+    services: &Services,
+    pool: &Pool,
+    client: &Client,
     entry: Entry,
     flow_name: &str,
     parameters: &BTreeMap<String, String>,
 ) -> Result<AuthResponse, CognitoError> {
-    use crate::domain::client::AuthFlow;
     let flow = AuthFlow::parse(flow_name).ok_or_else(|| {
         CognitoError::invalid_parameter(format!(
             "local-cognito does not support the auth flow {flow_name}"

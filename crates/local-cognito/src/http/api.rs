@@ -24,9 +24,17 @@ pub(super) async fn handle(
     match call(&services, &headers, &body).await {
         Ok(json) => {
             let mut response = json.to_string().into_response();
+            // Answer in the protocol version the caller spoke (1.1 unless it said 1.0).
+            let content_type = if header(&headers, "content-type")
+                .is_some_and(|value| value.starts_with("application/x-amz-json-1.0"))
+            {
+                "application/x-amz-json-1.0"
+            } else {
+                AMZ_JSON
+            };
             response
                 .headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
             with_request_id(response)
         }
         Err(error) => {

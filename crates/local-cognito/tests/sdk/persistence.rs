@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use local_cognito::{ManualClock, Options};
 
-use crate::helpers::{spawn_with, ClientSpec, NEW_PASSWORD};
+use crate::helpers::{error_of, spawn_with, ClientSpec, NEW_PASSWORD};
 
 fn persistent(dir: &std::path::Path, clock: &ManualClock) -> Options {
     Options {
@@ -93,14 +93,16 @@ async fn two_providers_on_one_data_dir_see_each_others_writes() {
         .send()
         .await
         .unwrap();
-    let revoked = service
-        .sdk
-        .get_user()
-        .access_token(tokens.access_token.unwrap())
-        .send()
-        .await;
-    assert!(
-        revoked.is_err(),
-        "a sign-out by one process is seen by the other"
+    let (_, message) = error_of(
+        service
+            .sdk
+            .get_user()
+            .access_token(tokens.access_token.unwrap())
+            .send()
+            .await,
+    );
+    assert_eq!(
+        message, "Access Token has been revoked",
+        "one provider sees the other's sign-out"
     );
 }

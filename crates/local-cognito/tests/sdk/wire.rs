@@ -146,3 +146,30 @@ async fn a_token_signed_by_another_provider_does_not_verify_against_this_jwks() 
     );
     assert_eq!(code, "NotAuthorizedException");
 }
+
+#[tokio::test]
+async fn answers_use_the_protocol_version_the_caller_spoke() {
+    let t = spawn().await;
+    for version in ["1.0", "1.1"] {
+        let content_type = format!("application/x-amz-json-{version}");
+        let response = call(
+            &t.base_url(),
+            "ListUserPools",
+            &content_type,
+            r#"{"MaxResults":5}"#,
+        )
+        .await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], content_type.as_str());
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["UserPools"], json!([]));
+    }
+    let wrong = call(
+        &t.base_url(),
+        "ListUserPools",
+        "text/plain",
+        r#"{"MaxResults":5}"#,
+    )
+    .await;
+    assert_eq!(wrong.status(), 400);
+}
