@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{AppJson, AppPath, AppQuery, Tenant};
+use super::openapi::TenantScopedErrors;
 use super::pagination::{with_cursor, ListParams};
 use super::routes::RouterExt;
 use crate::domain::alert::{Alert, AlertTitle, Severity};
@@ -74,9 +75,7 @@ pub fn router() -> Router<AppState> {
     responses(
         (status = 200, description = "A page of alerts", body = [AlertOut],
             headers(("X-Next-Cursor" = String, description = "Cursor of the next page; absent on the last"))),
-        (status = 400, description = "Bad limit/cursor, missing or malformed tenant", body = ErrorBody),
-        (status = 401, description = "Missing or invalid token", body = ErrorBody),
-        (status = 403, description = "Tenant not proven for this user", body = ErrorBody),
+        TenantScopedErrors,
     ))]
 async fn list(
     State(state): State<AppState>,
@@ -97,9 +96,7 @@ async fn list(
     params(super::openapi::TenantHeader), request_body = AlertIn,
     responses(
         (status = 201, description = "Created", body = AlertOut),
-        (status = 400, description = "Invalid title, severity, body or tenant", body = ErrorBody),
-        (status = 401, description = "Missing or invalid token", body = ErrorBody),
-        (status = 403, description = "Tenant not proven for this user", body = ErrorBody),
+        TenantScopedErrors,
     ))]
 async fn create(
     State(state): State<AppState>,
@@ -122,8 +119,7 @@ async fn create(
     responses(
         (status = 200, description = "The alert", body = AlertOut),
         (status = 404, description = "No such alert for this user in this tenant", body = ErrorBody),
-        (status = 401, description = "Missing or invalid token", body = ErrorBody),
-        (status = 403, description = "Tenant not proven for this user", body = ErrorBody),
+        TenantScopedErrors,
     ))]
 async fn read(
     State(state): State<AppState>,
@@ -144,8 +140,7 @@ async fn read(
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such alert for this user in this tenant", body = ErrorBody),
-        (status = 401, description = "Missing or invalid token", body = ErrorBody),
-        (status = 403, description = "Tenant not proven for this user", body = ErrorBody),
+        TenantScopedErrors,
     ))]
 async fn remove(
     State(state): State<AppState>,
@@ -166,8 +161,7 @@ async fn remove(
     responses(
         (status = 200, description = "The acknowledged alert", body = AlertOut),
         (status = 404, description = "No such alert for this user in this tenant", body = ErrorBody),
-        (status = 401, description = "Missing or invalid token", body = ErrorBody),
-        (status = 403, description = "Tenant not proven for this user", body = ErrorBody),
+        TenantScopedErrors,
     ))]
 async fn acknowledge(
     State(state): State<AppState>,

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{AppJson, AppPath, AppQuery, AuthUser, Tenant};
+use super::openapi::TenantScopedErrors;
 use super::pagination::{with_cursor, ListParams};
 use super::routes::RouterExt;
 use crate::config::TenantMode;
@@ -100,9 +101,7 @@ pub fn router() -> Router<AppState> {
     responses(
         (status = 200, description = "A page of items", body = [ItemOut],
             headers(("X-Next-Cursor" = String, description = "Cursor of the next page; absent on the last"))),
-        (status = 400, description = "Bad limit/cursor, missing or malformed tenant", body = ErrorBody),
-        (status = 401, description = "Missing or invalid token", body = ErrorBody),
-        (status = 403, description = "Tenant not proven for this user", body = ErrorBody),
+        TenantScopedErrors,
     ))]
 async fn list(
     State(state): State<AppState>,
@@ -123,9 +122,7 @@ async fn list(
     params(super::openapi::TenantHeader), request_body = ItemIn,
     responses(
         (status = 201, description = "Created", body = ItemOut),
-        (status = 400, description = "Invalid name, body or tenant", body = ErrorBody),
-        (status = 401, description = "Missing or invalid token", body = ErrorBody),
-        (status = 403, description = "Tenant not proven for this user", body = ErrorBody),
+        TenantScopedErrors,
     ))]
 async fn create(
     State(state): State<AppState>,
@@ -146,8 +143,7 @@ async fn create(
     responses(
         (status = 200, description = "The item", body = ItemOut),
         (status = 404, description = "No such item in this tenant", body = ErrorBody),
-        (status = 401, description = "Missing or invalid token", body = ErrorBody),
-        (status = 403, description = "Tenant not proven for this user", body = ErrorBody),
+        TenantScopedErrors,
     ))]
 async fn read(
     State(state): State<AppState>,
@@ -164,10 +160,8 @@ async fn read(
     request_body = ItemIn,
     responses(
         (status = 200, description = "The renamed item", body = ItemOut),
-        (status = 400, description = "Invalid name or body", body = ErrorBody),
         (status = 404, description = "No such item in this tenant", body = ErrorBody),
-        (status = 401, description = "Missing or invalid token", body = ErrorBody),
-        (status = 403, description = "Tenant not proven for this user", body = ErrorBody),
+        TenantScopedErrors,
     ))]
 async fn rename(
     State(state): State<AppState>,
@@ -189,8 +183,7 @@ async fn rename(
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such item in this tenant", body = ErrorBody),
-        (status = 401, description = "Missing or invalid token", body = ErrorBody),
-        (status = 403, description = "Tenant not proven for this user", body = ErrorBody),
+        TenantScopedErrors,
     ))]
 async fn remove(
     State(state): State<AppState>,
@@ -222,9 +215,7 @@ async fn me(user: AuthUser) -> AppJson<MeOut> {
     params(super::openapi::TenantHeader),
     responses(
         (status = 200, description = "The resolved tenant", body = TenantOut),
-        (status = 400, description = "Missing or malformed tenant", body = ErrorBody),
-        (status = 401, description = "Missing or invalid token", body = ErrorBody),
-        (status = 403, description = "Tenant not proven for this user", body = ErrorBody),
+        TenantScopedErrors,
     ))]
 async fn tenant(State(state): State<AppState>, tenant: Tenant) -> AppJson<TenantOut> {
     AppJson(TenantOut {

@@ -85,3 +85,21 @@ pub fn router() -> Router<AppState> {
         .route("/api/openapi.json", get(openapi_json))
         .merge(ui)
 }
+
+/// The errors every tenant-scoped endpoint can answer, documented once.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // only its OpenAPI description is used
+pub enum TenantScopedErrors {
+    /// Malformed request, or tenant missing (`tenant_required`) or malformed (`invalid_tenant`).
+    #[response(status = 400)]
+    BadRequest(super::error::ErrorBody),
+    /// Missing or invalid bearer token (`WWW-Authenticate: Bearer`).
+    #[response(status = 401)]
+    Unauthorized(super::error::ErrorBody),
+    /// The tenant is not the user's (`tenant_mismatch`, `tenant_not_proven`).
+    #[response(status = 403)]
+    Forbidden(super::error::ErrorBody),
+    /// Cognito or the signing keys are unavailable.
+    #[response(status = 503)]
+    Unavailable(super::error::ErrorBody),
+}

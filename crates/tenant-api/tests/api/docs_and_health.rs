@@ -41,6 +41,15 @@ async fn openapi_documents_every_endpoint_the_bearer_scheme_and_the_error_body()
         "bearer"
     );
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    let responses = doc["paths"]["/api/items/{id}"]["get"]["responses"]
+        .as_object()
+        .unwrap();
+    for status in ["200", "400", "401", "403", "404", "503"] {
+        assert!(
+            responses.contains_key(status),
+            "GET /api/items/{{id}} lacks {status}"
+        );
+    }
     let list_params = doc["paths"]["/api/items/"]["get"]["parameters"]
         .as_array()
         .unwrap();
