@@ -134,3 +134,54 @@ async fn get_user_rejects_forged_and_malformed_access_tokens() {
         );
     }
 }
+
+#[tokio::test]
+async fn email_pools_refuse_usernames_that_are_not_emails() {
+    let t = spawn().await;
+    let pool = t.create_pool(true).await;
+    let (code, message) = error_of(
+        t.sdk
+            .admin_create_user()
+            .user_pool_id(&pool)
+            .username("not-an-email")
+            .temporary_password(TEMP_PASSWORD)
+            .send()
+            .await,
+    );
+    assert_eq!(code, "InvalidParameterException");
+    assert_eq!(message, "Username should be an email.");
+}
+
+#[tokio::test]
+async fn updates_to_unknown_attributes_are_rejected_and_change_nothing() {
+    let t = spawn().await;
+    let pool = t.create_pool(false).await;
+    t.create_user(&pool, "alice", "alice@example.com", "tenant-a")
+        .await;
+    let (code, _) = error_of(
+        t.sdk
+            .admin_update_user_attributes()
+            .user_pool_id(&pool)
+            .username("alice")
+            .user_attributes(attribute("custom:tenant_id", "tenant-b"))
+            .user_attributes(attribute("custom:nope", "x"))
+            .send()
+            .await,
+    );
+    assert_eq!(code, "InvalidParameterException");
+    let user = t
+        .sdk
+        .admin_get_user()
+        .user_pool_id(&pool)
+        .username("alice")
+        .send()
+        .await
+        .unwrap();
+    let tenant = user
+        .user_attributes
+        .unwrap()
+        .into_iter()
+        .find(|a| a.name == "custom:tenant_id")
+        .and_then(|a| a.value);
+    assert_eq!(tenant.as_deref(), Some("tenant-a"));
+}
