@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_error, spawn_app};
+use crate::helpers::{assert_error, spawn_app, RequestExt};
 
 #[tokio::test]
 async fn alerts_are_created_listed_acknowledged_and_deleted_by_their_owner() {
@@ -23,12 +23,8 @@ async fn alerts_are_created_listed_acknowledged_and_deleted_by_their_owner() {
 
     let list: Vec<Value> = app
         .authed(Method::GET, "/api/alerts", &alice.access, Some("acme"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_value()
+        .await;
     assert_eq!(list, vec![created.clone()]);
 
     let acked: Value = app
@@ -38,12 +34,8 @@ async fn alerts_are_created_listed_acknowledged_and_deleted_by_their_owner() {
             &alice.access,
             Some("acme"),
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_value()
+        .await;
     let first_ack = acked["acknowledged_at"].clone();
     assert!(first_ack.is_string());
     let again: Value = app
@@ -53,12 +45,8 @@ async fn alerts_are_created_listed_acknowledged_and_deleted_by_their_owner() {
             &alice.access,
             Some("acme"),
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_value()
+        .await;
     assert_eq!(
         again["acknowledged_at"], first_ack,
         "acknowledging twice keeps the first time"
@@ -86,22 +74,14 @@ async fn another_user_of_the_same_tenant_cannot_see_or_touch_my_alerts() {
     let alert: Value = app
         .authed(Method::POST, "/api/alerts/", &alice.access, Some("acme"))
         .json(&json!({"title": "mine"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_value()
+        .await;
     assert_eq!(alert["severity"], "info");
     let id = alert["id"].as_i64().unwrap();
     let list: Vec<Value> = app
         .authed(Method::GET, "/api/alerts/", &bob.access, Some("acme"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_value()
+        .await;
     assert!(list.is_empty());
     for (method, path) in [
         (Method::GET, format!("/api/alerts/{id}")),

@@ -3,19 +3,15 @@
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, RequestExt};
 
 #[tokio::test]
 async fn openapi_documents_every_endpoint_the_bearer_scheme_and_the_error_body() {
     let app = spawn_app().await;
     let doc: Value = app
         .request(Method::GET, "/api/openapi.json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_value()
+        .await;
     let paths = doc["paths"].as_object().unwrap();
     for path in [
         "/api/user/login",
@@ -79,14 +75,7 @@ async fn swagger_ui_is_served_from_the_binary() {
 async fn probes_report_liveness_and_readiness() {
     let app = spawn_app().await;
     for path in ["/health", "/health/live"] {
-        let body: Value = app
-            .request(Method::GET, path)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let body: Value = app.request(Method::GET, path).json_value().await;
         assert_eq!(body["status"], "ok");
     }
     let ready = app

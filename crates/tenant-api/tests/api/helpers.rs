@@ -189,6 +189,20 @@ impl TestApp {
     }
 }
 
+/// Sends a request and parses its JSON body, whatever the status.
+pub trait RequestExt {
+    /// The response body, deserialised.
+    fn json_value<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = T> + Send;
+}
+
+impl RequestExt for RequestBuilder {
+    async fn json_value<T: serde::de::DeserializeOwned>(self) -> T {
+        self.send().await.unwrap().json().await.unwrap()
+    }
+}
+
 /// Asserts the error shape and code of a response, returning its body.
 pub async fn assert_error(response: Response, status: StatusCode, code: &str) -> Value {
     assert_eq!(response.status(), status, "status for expected {code}");

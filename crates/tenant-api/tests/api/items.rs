@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_error, spawn_app};
+use crate::helpers::{assert_error, spawn_app, RequestExt};
 
 #[tokio::test]
 async fn items_can_be_created_listed_read_renamed_and_deleted() {
@@ -18,22 +18,14 @@ async fn items_can_be_created_listed_read_renamed_and_deleted() {
 
     let list: Vec<Value> = app
         .authed(Method::GET, "/api/items", &alice.access, Some("acme"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_value()
+        .await;
     assert_eq!(list, vec![created.clone()]);
 
     let read: Value = app
         .authed(Method::GET, &path, &alice.access, Some("acme"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_value()
+        .await;
     assert_eq!(read, created);
 
     let renamed = app
@@ -184,12 +176,8 @@ async fn tenant_endpoint_reports_the_resolved_tenant_and_mode() {
             &alice.access,
             Some("acme"),
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_value()
+        .await;
     assert_eq!(
         body,
         json!({"tenant_id": "acme", "token_use": "access", "mode": "header"})

@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_error, spawn_app, PASSWORD};
+use crate::helpers::{assert_error, spawn_app, RequestExt, PASSWORD};
 
 #[tokio::test]
 async fn first_sign_in_walks_the_new_password_challenge_to_tokens() {
@@ -40,12 +40,8 @@ async fn first_sign_in_walks_the_new_password_challenge_to_tokens() {
             tokens["access_token"].as_str().unwrap(),
             None,
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_value()
+        .await;
     assert_eq!(me["token_use"], "access");
     assert!(me["sub"].as_str().is_some_and(|s| !s.is_empty()));
 

@@ -5,7 +5,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use tenant_api::config::TenantMode;
 
-use crate::helpers::{assert_error, spawn_app, spawn_app_with};
+use crate::helpers::{assert_error, spawn_app, spawn_app_with, RequestExt};
 
 #[tokio::test]
 async fn an_access_token_proves_its_own_tenant_through_the_user_attribute() {
@@ -94,12 +94,8 @@ async fn tenant_a_cannot_list_read_update_or_delete_tenant_b_rows() {
     // Under her own tenant, B's row does not exist.
     let list: Vec<Value> = app
         .authed(Method::GET, "/api/items/", &alice.access, Some("tenant-a"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_value()
+        .await;
     assert!(list.is_empty(), "{list:?}");
     for method in [Method::GET, Method::PUT, Method::DELETE] {
         let mut request = app.authed(method.clone(), &b_path, &alice.access, Some("tenant-a"));
@@ -121,12 +117,8 @@ async fn tenant_a_cannot_list_read_update_or_delete_tenant_b_rows() {
     // B's row is untouched.
     let still: Value = app
         .authed(Method::GET, &b_path, &bob.access, Some("tenant-b"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_value()
+        .await;
     assert_eq!(still["name"], "b's secret");
     app.stop().await;
 }
@@ -138,12 +130,8 @@ async fn id_tokens_carry_the_tenant_claim_and_a_mismatching_header_is_403() {
     // No header: the claim decides.
     let body: Value = app
         .authed(Method::GET, "/api/items/tenant", &alice.id, None)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_value()
+        .await;
     assert_eq!(body["tenant_id"], "acme");
     assert_eq!(body["token_use"], "id");
     let response = app
@@ -186,12 +174,8 @@ async fn claim_mode_ignores_the_header_and_uses_the_users_own_tenant() {
             &alice.access,
             Some("globex"),
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_value()
+        .await;
     assert_eq!(body["tenant_id"], "acme");
     assert_eq!(body["mode"], "claim");
     app.stop().await;
@@ -238,12 +222,8 @@ async fn non_strict_mode_trusts_the_header_as_the_original_design_did() {
             &alice.access,
             Some("globex"),
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_value()
+        .await;
     assert_eq!(body["tenant_id"], "globex");
     app.stop().await;
 }

@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 use tenant_api::cognito::{Cognito, CognitoTarget};
 use tenant_api::config::CognitoBackend;
 
-use helpers::{assert_error, spawn_app_with, PASSWORD};
+use helpers::{assert_error, spawn_app_with, RequestExt, PASSWORD};
 
 fn moto_endpoint() -> String {
     std::env::var("MOTO_ENDPOINT")
@@ -89,12 +89,8 @@ async fn login_challenge_tenant_proof_refresh_and_logout_work_against_moto() {
     // Moto's access tokens verify, and the tenant is proven through moto's GetUser.
     let me: Value = app
         .authed(Method::GET, "/api/items/me", &alice.access, None)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_value()
+        .await;
     assert_eq!(me["token_use"], "access");
     let item = app.create_item(&alice, "acme", "from moto").await;
     assert_eq!(item["tenant_id"], "acme");
