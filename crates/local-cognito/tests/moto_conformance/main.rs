@@ -1,7 +1,7 @@
 //! Conformance: one scenario against `local-cognito` and against a moto server
 //! (`MOTO_ENDPOINT`), compared step by step. Known moto deviations are asserted, so the list
 //! stays honest: when moto is fixed, the test says so.
-//! Run through `.ci/moto-conformance.sh`, or with
+//! Run through `.ci/moto.sh`, or with
 //! `MOTO_ENDPOINT=http://127.0.0.1:PORT cargo test -p local-cognito --features moto-conformance --test moto_conformance`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -52,7 +52,7 @@ async fn local_cognito_and_moto_agree_step_by_step_except_for_known_moto_deviati
     let moto = std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
         panic!(
             "MOTO_ENDPOINT is not set: start `python3 -m moto.server -H 127.0.0.1 -p PORT` and \
-             set MOTO_ENDPOINT=http://127.0.0.1:PORT (or run .ci/moto-conformance.sh)"
+             set MOTO_ENDPOINT=http://127.0.0.1:PORT (or run .ci/moto.sh)"
         )
     });
     let idp = LocalCognito::open(Options::in_memory()).await.unwrap();

@@ -1,5 +1,5 @@
 //! The sign-in scenario against moto's Cognito emulator, a third-party implementation, proving the
-//! AWS SDK path speaks real Cognito's protocol. Needs `MOTO_ENDPOINT` (`.ci/moto-service.sh`).
+//! AWS SDK path speaks real Cognito's protocol. Needs `MOTO_ENDPOINT` (`.ci/moto.sh`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -25,7 +25,7 @@ use helpers::{assert_error, spawn_app_with, RequestExt, PASSWORD};
 
 fn moto_endpoint() -> String {
     std::env::var("MOTO_ENDPOINT")
-        .expect("MOTO_ENDPOINT must point at a moto server (see .ci/moto-service.sh)")
+        .expect("MOTO_ENDPOINT must point at a moto server (see .ci/moto.sh)")
 }
 
 /// Creates a pool with custom:tenant_id and a server app client on moto.

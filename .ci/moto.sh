@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs tenant-api's sign-in scenario against moto's Cognito emulator (PyPI moto[server]) on loopback.
+# Starts moto's Cognito emulator (PyPI moto[server]) on loopback and runs both suites against it:
+# local-cognito's step-by-step conformance scenario and tenant-api's sign-in scenario.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,12 +9,15 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 log=$(mktemp)
 python3 -m moto.server -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
 moto_pid=$!
-trap 'kill $moto_pid 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'kill "$moto_pid" 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do
   curl -fsS -o /dev/null "http://127.0.0.1:$port/moto-api/" 2>/dev/null && break
   sleep 0.2
 done
 curl -fsS -o /dev/null "http://127.0.0.1:$port/moto-api/" || { cat "$log"; echo "moto did not start"; exit 1; }
 
-MOTO_ENDPOINT="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
-  cargo test -p tenant-api --features moto-tests --test moto
+export MOTO_ENDPOINT="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+echo "== local-cognito conformance against moto"
+cargo test -p local-cognito --features moto-conformance --test moto_conformance
+echo "== tenant-api sign-in scenario against moto"
+cargo test -p tenant-api --features moto-tests --test moto
