@@ -1,6 +1,5 @@
 //! `AppState`: what every request handler can reach, cheap to clone.
 
-use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -8,7 +7,6 @@ use cognito_verify::Verifier;
 
 use crate::cognito::Cognito;
 use crate::config::AllowedHosts;
-use crate::http::error::ApiError;
 use crate::metrics::Metrics;
 use crate::revocation::SignOutRegistry;
 use crate::store::Stores;
@@ -40,16 +38,4 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The OpenAPI document, serialised once.
     pub openapi_json: Bytes,
-}
-
-impl AppState {
-    /// Takes one sign-in attempt for `ip` and `account`, answering 429 when over the limit.
-    pub fn throttle_login(&self, ip: IpAddr, account: Option<&str>) -> Result<(), ApiError> {
-        self.throttle.check(ip, account).map_err(|refused| {
-            self.metrics.throttled();
-            ApiError::TooManyRequests {
-                retry_after: refused.retry_after,
-            }
-        })
-    }
 }

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
+use super::doc_parts::TenantScopedErrors;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{AppJson, AppPath, AppQuery, Tenant};
-use super::openapi::TenantScopedErrors;
 use super::pagination::{with_cursor, ListParams};
 use super::routes::RouterExt;
 use crate::domain::alert::{Alert, AlertTitle, Severity};
@@ -71,7 +71,7 @@ pub fn router() -> Router<AppState> {
 
 /// The caller's alerts in the tenant, oldest first. The next page's cursor is in `X-Next-Cursor`.
 #[utoipa::path(get, path = "/api/alerts/", tag = "alerts", security(("bearer" = [])),
-    params(ListParams, super::openapi::TenantHeader),
+    params(ListParams, super::doc_parts::TenantHeader),
     responses(
         (status = 200, description = "A page of alerts", body = [AlertOut],
             headers(("X-Next-Cursor" = String, description = "Cursor of the next page; absent on the last"))),
@@ -93,7 +93,7 @@ async fn list(
 
 /// Create an alert for the caller.
 #[utoipa::path(post, path = "/api/alerts/", tag = "alerts", security(("bearer" = [])),
-    params(super::openapi::TenantHeader), request_body = AlertIn,
+    params(super::doc_parts::TenantHeader), request_body = AlertIn,
     responses(
         (status = 201, description = "Created", body = AlertOut),
         TenantScopedErrors,
@@ -115,7 +115,7 @@ async fn create(
 
 /// One of the caller's alerts.
 #[utoipa::path(get, path = "/api/alerts/{id}", tag = "alerts", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Alert id"), super::openapi::TenantHeader),
+    params(("id" = i64, Path, description = "Alert id"), super::doc_parts::TenantHeader),
     responses(
         (status = 200, description = "The alert", body = AlertOut),
         (status = 404, description = "No such alert for this user in this tenant", body = ErrorBody),
@@ -136,7 +136,7 @@ async fn read(
 
 /// Delete one of the caller's alerts.
 #[utoipa::path(delete, path = "/api/alerts/{id}", tag = "alerts", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Alert id"), super::openapi::TenantHeader),
+    params(("id" = i64, Path, description = "Alert id"), super::doc_parts::TenantHeader),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such alert for this user in this tenant", body = ErrorBody),
@@ -157,7 +157,7 @@ async fn remove(
 
 /// Acknowledge one of the caller's alerts (idempotent; the first time is kept).
 #[utoipa::path(post, path = "/api/alerts/{id}/ack", tag = "alerts", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Alert id"), super::openapi::TenantHeader),
+    params(("id" = i64, Path, description = "Alert id"), super::doc_parts::TenantHeader),
     responses(
         (status = 200, description = "The acknowledged alert", body = AlertOut),
         (status = 404, description = "No such alert for this user in this tenant", body = ErrorBody),

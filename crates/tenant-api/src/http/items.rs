@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
+use super::doc_parts::TenantScopedErrors;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{AppJson, AppPath, AppQuery, AuthUser, Tenant};
-use super::openapi::TenantScopedErrors;
 use super::pagination::{with_cursor, ListParams};
 use super::routes::RouterExt;
 use crate::config::TenantMode;
@@ -97,7 +97,7 @@ pub fn router() -> Router<AppState> {
 
 /// The tenant's items, oldest first. The next page's cursor is in `X-Next-Cursor`.
 #[utoipa::path(get, path = "/api/items/", tag = "items", security(("bearer" = [])),
-    params(ListParams, super::openapi::TenantHeader),
+    params(ListParams, super::doc_parts::TenantHeader),
     responses(
         (status = 200, description = "A page of items", body = [ItemOut],
             headers(("X-Next-Cursor" = String, description = "Cursor of the next page; absent on the last"))),
@@ -119,7 +119,7 @@ async fn list(
 
 /// Create an item in the caller's tenant.
 #[utoipa::path(post, path = "/api/items/", tag = "items", security(("bearer" = [])),
-    params(super::openapi::TenantHeader), request_body = ItemIn,
+    params(super::doc_parts::TenantHeader), request_body = ItemIn,
     responses(
         (status = 201, description = "Created", body = ItemOut),
         TenantScopedErrors,
@@ -139,7 +139,7 @@ async fn create(
 
 /// One item of the caller's tenant.
 #[utoipa::path(get, path = "/api/items/{id}", tag = "items", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Item id"), super::openapi::TenantHeader),
+    params(("id" = i64, Path, description = "Item id"), super::doc_parts::TenantHeader),
     responses(
         (status = 200, description = "The item", body = ItemOut),
         (status = 404, description = "No such item in this tenant", body = ErrorBody),
@@ -156,7 +156,7 @@ async fn read(
 
 /// Rename an item of the caller's tenant.
 #[utoipa::path(put, path = "/api/items/{id}", tag = "items", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Item id"), super::openapi::TenantHeader),
+    params(("id" = i64, Path, description = "Item id"), super::doc_parts::TenantHeader),
     request_body = ItemIn,
     responses(
         (status = 200, description = "The renamed item", body = ItemOut),
@@ -179,7 +179,7 @@ async fn rename(
 
 /// Delete an item of the caller's tenant.
 #[utoipa::path(delete, path = "/api/items/{id}", tag = "items", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Item id"), super::openapi::TenantHeader),
+    params(("id" = i64, Path, description = "Item id"), super::doc_parts::TenantHeader),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such item in this tenant", body = ErrorBody),
@@ -212,7 +212,7 @@ async fn me(user: AuthUser) -> AppJson<MeOut> {
 
 /// The tenant this request resolves to, and how.
 #[utoipa::path(get, path = "/api/items/tenant", tag = "items", security(("bearer" = [])),
-    params(super::openapi::TenantHeader),
+    params(super::doc_parts::TenantHeader),
     responses(
         (status = 200, description = "The resolved tenant", body = TenantOut),
         TenantScopedErrors,

@@ -4,6 +4,7 @@
 //! or Cognito, map to a DTO.
 
 pub mod alerts;
+mod doc_parts;
 pub mod error;
 pub mod extract;
 pub mod health;

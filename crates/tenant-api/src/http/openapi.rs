@@ -8,20 +8,10 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::{IntoParams, Modify, OpenApi};
+use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::state::AppState;
-
-/// The tenant header (its name is configurable with `TENANT_HEADER`).
-#[derive(IntoParams)]
-#[into_params(parameter_in = Header)]
-#[allow(dead_code)] // only its parameter description is used
-pub struct TenantHeader {
-    /// Requested tenant (header mode). In strict mode it must match the user's `custom:tenant_id`.
-    #[param(rename = "X-Tenant-Id", example = "acme")]
-    x_tenant_id: Option<String>,
-}
 
 /// The API description.
 #[derive(OpenApi)]
@@ -84,22 +74,4 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/openapi.json", get(openapi_json))
         .merge(ui)
-}
-
-/// The errors every tenant-scoped endpoint can answer, documented once.
-#[derive(utoipa::IntoResponses)]
-#[allow(dead_code)] // only its OpenAPI description is used
-pub enum TenantScopedErrors {
-    /// Malformed request, or tenant missing (`tenant_required`) or malformed (`invalid_tenant`).
-    #[response(status = 400)]
-    BadRequest(super::error::ErrorBody),
-    /// Missing or invalid bearer token (`WWW-Authenticate: Bearer`).
-    #[response(status = 401)]
-    Unauthorized(super::error::ErrorBody),
-    /// The tenant is not the user's (`tenant_mismatch`, `tenant_not_proven`).
-    #[response(status = 403)]
-    Forbidden(super::error::ErrorBody),
-    /// Cognito or the signing keys are unavailable.
-    #[response(status = 503)]
-    Unavailable(super::error::ErrorBody),
 }

@@ -92,6 +92,16 @@ pub fn router() -> Router<AppState> {
         .route_both("/api/user/logout", post(logout))
 }
 
+/// Takes one sign-in attempt for `ip` and `account`, answering 429 when over the limit.
+fn throttle(state: &AppState, ip: std::net::IpAddr, account: Option<&str>) -> Result<(), ApiError> {
+    state.throttle.check(ip, account).map_err(|refused| {
+        state.metrics.throttled();
+        ApiError::TooManyRequests {
+            retry_after: refused.retry_after,
+        }
+    })
+}
+
 fn required(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
     if value.is_empty() {
         return Err(ApiError::BadRequest(format!("{field} is required")));
@@ -118,7 +128,7 @@ async fn login(
     required("email", body.email.trim(), 256)?;
     required("password", &body.password, 256)?;
     let email = body.email.trim();
-    state.throttle_login(ip, Some(email))?;
+    throttle(&state, ip, Some(email))?;
     let outcome = state.cognito.login(email, &body.password).await;
     state
         .metrics
@@ -150,7 +160,7 @@ async fn new_password(
     required("new_password", &body.new_password, 256)?;
     required("session", &body.session, 4096)?;
     let email = body.email.trim();
-    state.throttle_login(ip, Some(email))?;
+    throttle(&state, ip, Some(email))?;
     let tokens = state
         .cognito
         .complete_new_password(email, &body.new_password, &body.session)
@@ -177,7 +187,7 @@ async fn refresh(
         .as_deref()
         .map(str::trim)
         .filter(|u| !u.is_empty());
-    state.throttle_login(ip, username)?;
+    throttle(&state, ip, username)?;
     // SECRET_HASH on refresh uses Cognito's internal username, not the email signed in with.
     let internal = match (state.cognito.has_secret(), username) {
         (false, _) => None,
