@@ -1,8 +1,10 @@
 //! The store traits implemented once for any sqlx backend.
 //!
-//! Both backends run the same SQL from [`super::sql`]; they differ only in how a tenant-scoped
-//! transaction is opened (`scoped`), which on PostgreSQL also sets `app.tenant_id` for row-level
-//! security. A macro instead of generics keeps the sqlx trait bounds out of sight.
+//! Both backends run the same SQL from [`super::sql`]; they differ only in how a tenant scope is
+//! opened (`scoped`): on PostgreSQL a transaction that sets `app.tenant_id` for row-level
+//! security, on SQLite a plain pooled connection (every operation is one statement, atomic on its
+//! own, so a transaction would only add two round trips). A macro instead of generics keeps the
+//! sqlx trait bounds out of sight.
 
 /// Implements `ItemStore`, `AlertStore`, `SignOutStore` and `Ping` for `$store`, whose
 /// `scoped(&TenantId)` opens a transaction and `pool()` returns the pool, on database `$db`.
@@ -22,7 +24,7 @@ macro_rules! impl_stores {
                     .bind(page.fetch_limit())
                     .fetch_all(&mut *tx)
                     .await?;
-                tx.commit().await?;
+                tx.finish().await?;
                 Ok(Page::from_overfetch(convert(rows)?, page, |item: &Item| {
                     item.id
                 }))
@@ -42,7 +44,7 @@ macro_rules! impl_stores {
                     .bind(now())
                     .fetch_one(&mut *tx)
                     .await?;
-                tx.commit().await?;
+                tx.finish().await?;
                 Ok(Item::try_from(row)?)
             }
 
@@ -53,7 +55,7 @@ macro_rules! impl_stores {
                     .bind(id)
                     .fetch_optional(&mut *tx)
                     .await?;
-                tx.commit().await?;
+                tx.finish().await?;
                 Ok(Item::try_from(row.ok_or(StoreError::NotFound)?)?)
             }
 
@@ -71,7 +73,7 @@ macro_rules! impl_stores {
                     .bind(now())
                     .fetch_optional(&mut *tx)
                     .await?;
-                tx.commit().await?;
+                tx.finish().await?;
                 Ok(Item::try_from(row.ok_or(StoreError::NotFound)?)?)
             }
 
@@ -82,7 +84,7 @@ macro_rules! impl_stores {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                tx.commit().await?;
+                tx.finish().await?;
                 if done.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
@@ -106,7 +108,7 @@ macro_rules! impl_stores {
                     .bind(page.fetch_limit())
                     .fetch_all(&mut *tx)
                     .await?;
-                tx.commit().await?;
+                tx.finish().await?;
                 Ok(Page::from_overfetch(
                     convert(rows)?,
                     page,
@@ -130,7 +132,7 @@ macro_rules! impl_stores {
                     .bind(now())
                     .fetch_one(&mut *tx)
                     .await?;
-                tx.commit().await?;
+                tx.finish().await?;
                 Ok(Alert::try_from(row)?)
             }
 
@@ -157,7 +159,7 @@ macro_rules! impl_stores {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                tx.commit().await?;
+                tx.finish().await?;
                 if done.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
@@ -194,7 +196,7 @@ macro_rules! impl_stores {
                     query = query.bind(at);
                 }
                 let row = query.fetch_optional(&mut *tx).await?;
-                tx.commit().await?;
+                tx.finish().await?;
                 Ok(Alert::try_from(row.ok_or(StoreError::NotFound)?)?)
             }
         }
@@ -243,6 +245,24 @@ macro_rules! impl_stores {
 }
 
 pub(super) use impl_stores;
+
+/// Ends a tenant scope: commits a transaction, returns a plain connection to its pool.
+pub(super) trait Finish {
+    /// Ends the scope.
+    fn finish(self) -> impl std::future::Future<Output = Result<(), sqlx::Error>> + Send;
+}
+
+impl<DB: sqlx::Database> Finish for sqlx::Transaction<'static, DB> {
+    async fn finish(self) -> Result<(), sqlx::Error> {
+        self.commit().await
+    }
+}
+
+impl<DB: sqlx::Database> Finish for sqlx::pool::PoolConnection<DB> {
+    async fn finish(self) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+}
 
 /// Current time, truncated to microseconds so SQLite and PostgreSQL store the same value.
 pub(super) fn now() -> time::OffsetDateTime {

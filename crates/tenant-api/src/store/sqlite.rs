@@ -3,10 +3,11 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Sqlite, SqlitePool};
 
-use super::backend::{impl_stores, now};
+use super::backend::{impl_stores, now, Finish};
 use super::rows::{convert, AlertRow, ItemRow};
 use super::{sql, StoreError};
 use crate::domain::alert::{Alert, AlertTitle, Severity};
@@ -62,11 +63,8 @@ impl SqliteStore {
     }
 
     /// SQLite has no row-level security; every statement filters on the tenant itself.
-    async fn scoped(
-        &self,
-        _tenant: &TenantId,
-    ) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-        self.pool.begin().await
+    async fn scoped(&self, _tenant: &TenantId) -> Result<PoolConnection<Sqlite>, sqlx::Error> {
+        self.pool.acquire().await
     }
 }
 
