@@ -1,0 +1,471 @@
+#!/usr/bin/env bash
+# scripts/bench.sh — the load benchmark of tenant-api (issue 6), in one command.
+#
+# Builds the release binary, starts tenant-api on the embedded defaults (in-process Cognito
+# stand-in, SQLite) in a fresh temporary data directory on 127.0.0.1, creates a user, completes
+# the NEW_PASSWORD_REQUIRED login, seeds data, then measures each case with wrk at 16 and 256
+# connections: req/s, p50, p99, errors (non-2xx + socket errors) and the server's peak RSS, plus
+# each case's req/s as a share of GET /health in the same run. A scale case compares one
+# tenant's first page and a deep cursor page on 1,000,000 items across 1,000 tenants with the
+# same requests on a nearly empty database. --postgres URL repeats the data cases on PostgreSQL.
+#
+# Traffic goes to 127.0.0.1 only, every loop is bounded, and the EXIT trap stops every process
+# the script started. Figures from a shared machine are noisy: compare ratios within one run.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+usage: scripts/bench.sh [options]
+  --quick             3 s per case (default 10 s)
+  --duration SECS     seconds per measured case
+  --connections "N…"  connection counts (default "16 256")
+  --postgres URL      also run the data cases on PostgreSQL (loopback URL only)
+  --no-build          use the existing target/release/tenant-api
+  --no-scale          skip the 1,000,000-item scale case
+  --profile DIR       also record perf cpu-clock profiles (items list, health) into DIR
+  --out FILE          also write the result tables (markdown) to FILE
+  --keep              keep the temporary directory (databases, logs)
+EOF
+}
+
+duration=10
+connections="16 256"
+pg_url=""
+build=1
+scale=1
+profile_dir=""
+out=""
+keep=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) duration=3 ;;
+    --duration) duration=${2:?}; shift ;;
+    --connections) connections=${2:?}; shift ;;
+    --postgres) pg_url=${2:?}; shift ;;
+    --no-build) build=0 ;;
+    --no-scale) scale=0 ;;
+    --profile) profile_dir=${2:?}; shift ;;
+    --out) out=${2:?}; shift ;;
+    --keep) keep=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+case "$duration" in ''|*[!0-9]*|0) echo "--duration must be a positive integer" >&2; exit 2 ;; esac
+if [ -n "$pg_url" ]; then
+  # Benchmark traffic stays on this machine.
+  host=$(printf '%s' "$pg_url" | sed -E 's#^[a-z]+://([^@/]*@)?(\[[^]]*\]|[^:/?]*).*#\2#')
+  case "$host" in
+    127.*|localhost|'[::1]') ;;
+    *) echo "--postgres must point at a loopback address (got host '$host')" >&2; exit 2 ;;
+  esac
+fi
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+bin="${CARGO_TARGET_DIR:-$repo/target}/release/tenant-api"
+warmup=1
+email="bench@example.com"
+temp_password='Temp-Passw0rd!'
+password='Bench-Passw0rd!'
+tenant="t0001"
+
+log() { printf '== %s\n' "$*" >&2; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# Tools
+need_apt() {
+  local pkg=$1
+  log "installing $pkg (apt-get)"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null || die "cannot install $pkg"
+  fi
+}
+command -v wrk >/dev/null || need_apt wrk
+command -v curl >/dev/null || need_apt curl
+if [ "$scale" = 1 ]; then command -v sqlite3 >/dev/null || need_apt sqlite3; fi
+if [ -n "$profile_dir" ] && ! command -v perf >/dev/null; then
+  log "perf not found: --profile ignored"
+  profile_dir=""
+fi
+
+if [ "$build" = 1 ]; then
+  log "building tenant-api (release)"
+  (cd "$repo" && cargo build --release -p tenant-api)
+fi
+[ -x "$bin" ] || die "$bin not found (build it, or drop --no-build)"
+
+# ---------------------------------------------------------------------------------------------
+# Processes and cleanup
+work=$(mktemp -d /tmp/tenant-api-bench.XXXXXX)
+server_pid=""
+base=""
+started_pids=()
+
+cleanup() {
+  local pid
+  for pid in "${started_pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${started_pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  if [ "$keep" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The embedded identity provider is used: no COGNITO_* variables, no real AWS anywhere.
+unset COGNITO_USER_POOL_ID COGNITO_APP_CLIENT_ID COGNITO_ENDPOINT COGNITO_ISSUER COGNITO_JWKS_URL \
+  COGNITO_APP_CLIENT_SECRET DATABASE_URL BIND_ADDR PORT TENANT_MODE MULTI_TENANT_ENABLED
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
+export AWS_ENDPOINT_URL=http://127.0.0.1:9
+export DATA_DIR="$work/data" LOCAL_COGNITO_ADDR=127.0.0.1:0
+export LOGIN_RATE_PER_IP=0 LOGIN_RATE_PER_ACCOUNT=0 SHUTDOWN_GRACE_SECS=1
+mkdir -p "$DATA_DIR"
+
+# start_server NAME DATABASE_URL: starts tenant-api, sets server_pid and base.
+start_server() {
+  local name=$1 url=$2 logf="$work/server-$1.log"
+  DATABASE_URL="$url" BIND_ADDR=127.0.0.1:0 "$bin" serve >"$logf" 2>&1 &
+  server_pid=$!
+  started_pids+=("$server_pid")
+  base=""
+  for _ in $(seq 1 600); do
+    base=$(sed -n 's/^tenant-api listening on \(http:[^ ]*\).*/\1/p' "$logf" | head -n 1)
+    [ -n "$base" ] && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$logf" >&2; die "server '$name' exited"; }
+    sleep 0.1
+  done
+  [ -n "$base" ] || { cat "$logf" >&2; die "server '$name' did not start within 60 s"; }
+  case "$base" in http://127.0.0.1:*) ;; *) die "unexpected listen address $base" ;; esac
+  log "server '$name' (pid $server_pid) at $base"
+}
+
+stop_server() {
+  [ -n "$server_pid" ] || return 0
+  kill -TERM "$server_pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+}
+
+# ---------------------------------------------------------------------------------------------
+# HTTP helpers (curl, bounded)
+json_str() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+json_int() { sed -n "s/.*\"$1\":\([0-9][0-9]*\).*/\1/p"; }
+
+post_json() { # PATH BODY [TOKEN] -> body; fails on non-2xx
+  local path=$1 body=$2 token=${3:-}
+  local args=(-sS --fail-with-body --max-time 30 -H 'Content-Type: application/json' -d "$body")
+  [ -n "$token" ] && args+=(-H "Authorization: Bearer $token" -H "X-Tenant-Id: $tenant")
+  curl "${args[@]}" "$base$path"
+}
+
+sign_in() { # -> access token (password already permanent)
+  local body
+  body=$(post_json /api/user/login "{\"email\":\"$email\",\"password\":\"$password\"}") \
+    || die "login failed: $body"
+  printf '%s' "$body" | json_str access_token
+}
+
+first_sign_in() { # temporary password -> NEW_PASSWORD_REQUIRED -> tokens
+  local body session
+  body=$(post_json /api/user/login "{\"email\":\"$email\",\"password\":\"$temp_password\"}") \
+    || die "first login failed: $body"
+  session=$(printf '%s' "$body" | json_str session)
+  [ -n "$session" ] || die "no NEW_PASSWORD_REQUIRED session in: $body"
+  body=$(post_json /api/user/new-password \
+    "{\"email\":\"$email\",\"new_password\":\"$password\",\"session\":\"$session\"}") \
+    || die "new-password failed: $body"
+  printf '%s' "$body" | json_str access_token
+}
+
+# ---------------------------------------------------------------------------------------------
+# wrk cases
+# write_lua FILE METHOD BODY TOKEN: request setup plus a machine-readable summary line.
+write_lua() {
+  local file=$1 method=$2 body=$3 token=$4
+  {
+    printf 'wrk.method = "%s"\n' "$method"
+    if [ -n "$body" ]; then
+      printf "wrk.body = '%s'\n" "$body"
+      printf 'wrk.headers["Content-Type"] = "application/json"\n'
+    fi
+    if [ -n "$token" ]; then
+      printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$token"
+      printf 'wrk.headers["X-Tenant-Id"] = "%s"\n' "$tenant"
+    fi
+    cat <<'EOF'
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d status=%d socket=%d\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+EOF
+  } >"$file"
+}
+
+rss_kib() { # PID FIELD
+  local k v _
+  while read -r k v _; do
+    [ "$k" = "$2:" ] && { printf '%s' "$v"; return; }
+  done <"/proc/$1/status"
+  printf '0'
+}
+
+results="$work/results.tsv"
+: >"$results"
+
+# run_case BACKEND CONNS NAME METHOD PATH BODY TOKEN
+run_case() {
+  local backend=$1 conns=$2 name=$3 method=$4 path=$5 body=$6 token=$7
+  local lua="$work/$name.lua" wout="$work/wrk-$backend-$name-$conns.txt"
+  write_lua "$lua" "$method" "$body" "$token"
+  local threads=2
+  [ "$conns" -lt 2 ] && threads=1
+  # Unmeasured warm-up: connections, caches, pools.
+  wrk -t"$threads" -c"$conns" -d"${warmup}s" --timeout 10s -s "$lua" "$base$path" >/dev/null 2>&1 || true
+  # Per-case peak RSS: reset the high-water mark (clear_refs 5), and also poll VmRSS.
+  local hwm_reset=0
+  if echo 5 2>/dev/null >"/proc/$server_pid/clear_refs"; then hwm_reset=1; fi
+  local peak_file="$work/peak" stop_file="$work/peak.stop"
+  rm -f "$stop_file"; echo 0 >"$peak_file"
+  (
+    max=0
+    for _ in $(seq 1 $(( (duration + 10) * 5 ))); do
+      [ -e "$stop_file" ] && break
+      kill -0 "$server_pid" 2>/dev/null || break
+      cur=$(rss_kib "$server_pid" VmRSS)
+      [ "$cur" -gt "$max" ] && { max=$cur; echo "$max" >"$peak_file"; }
+      sleep 0.2
+    done
+  ) &
+  local poller=$!
+  wrk -t"$threads" -c"$conns" -d"${duration}s" --timeout 10s -s "$lua" "$base$path" >"$wout" 2>&1 || true
+  touch "$stop_file"
+  wait "$poller" 2>/dev/null || true
+  local peak polled
+  polled=$(cat "$peak_file")
+  peak=$polled
+  if [ "$hwm_reset" = 1 ]; then
+    local hwm
+    hwm=$(rss_kib "$server_pid" VmHWM)
+    [ "$hwm" -gt "$peak" ] && peak=$hwm
+  fi
+  local line
+  line=$(grep '^RESULT ' "$wout" || true)
+  [ -n "$line" ] || { cat "$wout" >&2; die "wrk gave no result for $name"; }
+  # shellcheck disable=SC2086
+  local requests duration_us p50_us p99_us status socket
+  eval "$(printf '%s' "${line#RESULT }" | tr ' ' '\n' | sed 's/^/local /')"
+  local rps
+  rps=$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$conns" "$name" "$rps" "$p50_us" "$p99_us" \
+    "$((status + socket))" "$peak" >>"$results"
+  printf '  %-8s %4s conns  %-13s %9s req/s  p50 %7s µs  p99 %8s µs  errors %s (non-2xx %s, socket %s)  peak RSS %s KiB\n' \
+    "$backend" "$conns" "$name" "$rps" "$p50_us" "$p99_us" "$((status + socket))" "$status" "$socket" "$peak" >&2
+}
+
+check_ok() { # METHOD PATH BODY TOKEN: one request, must be 2xx
+  local method=$1 path=$2 body=$3 token=$4 code
+  local args=(-s -o "$work/check.out" -w '%{http_code}' --max-time 30 -X "$method")
+  [ -n "$body" ] && args+=(-H 'Content-Type: application/json' -d "$body")
+  [ -n "$token" ] && args+=(-H "Authorization: Bearer $token" -H "X-Tenant-Id: $tenant")
+  code=$(curl "${args[@]}" "$base$path")
+  case "$code" in 2*) ;; *) cat "$work/check.out" >&2; die "$method $path answered $code" ;; esac
+}
+
+# run_suite BACKEND TOKEN ALERT_ID WITH_NON_DATA
+run_suite() {
+  local backend=$1 token=$2 alert=$3 all=$4 conns
+  local login_body="{\"email\":\"$email\",\"password\":\"$password\"}"
+  check_ok GET /health "" ""
+  check_ok GET /api/items/ "" "$token"
+  check_ok GET "/api/alerts/$alert" "" "$token"
+  check_ok POST /api/items/ '{"name":"bench item"}' "$token"
+  if [ "$all" = 1 ]; then
+    check_ok GET /api/openapi.json "" ""
+    check_ok POST /api/user/login "$login_body" ""
+  fi
+  for conns in $connections; do
+    run_case "$backend" "$conns" health GET /health "" ""
+    run_case "$backend" "$conns" items_list GET /api/items/ "" "$token"
+    run_case "$backend" "$conns" alert_get GET "/api/alerts/$alert" "" "$token"
+    if [ "$all" = 1 ]; then
+      run_case "$backend" "$conns" openapi GET /api/openapi.json "" ""
+    fi
+    run_case "$backend" "$conns" items_create POST /api/items/ '{"name":"bench item"}' "$token"
+    if [ "$all" = 1 ]; then
+      run_case "$backend" "$conns" login POST /api/user/login "$login_body" ""
+    fi
+  done
+}
+
+seed_via_api() { # TOKEN -> prints the id of one alert; 100 items
+  local token=$1 i
+  for i in $(seq 1 100); do
+    post_json /api/items/ "{\"name\":\"seed item $i\"}" "$token" >/dev/null || die "seeding items failed"
+  done
+  post_json /api/alerts/ '{"title":"bench alert","severity":"warning"}' "$token" | json_int id
+}
+
+profile() { # NAME PATH TOKEN: perf cpu-clock samples of the server under 16 connections
+  local name=$1 path=$2 token=$3 lua="$work/profile-$1.lua"
+  mkdir -p "$profile_dir"
+  write_lua "$lua" GET "" "$token"
+  log "profiling $name (perf record -e cpu-clock, ${duration}s)"
+  perf record -q -e cpu-clock -F 2000 -p "$server_pid" -o "$work/perf-$name.data" -- sleep "$duration" \
+    >/dev/null 2>&1 &
+  local perf_pid=$!
+  started_pids+=("$perf_pid")
+  wrk -t2 -c16 -d"${duration}s" --timeout 10s -s "$lua" "$base$path" >/dev/null 2>&1 || true
+  wait "$perf_pid" 2>/dev/null || true
+  perf report -i "$work/perf-$name.data" --stdio --no-children --sort dso,symbol 2>/dev/null \
+    | grep -v '^$' | head -n 400 >"$profile_dir/perf-$name.txt" || true
+  perf report -i "$work/perf-$name.data" --stdio --no-children --sort dso 2>/dev/null \
+    | grep -v '^#' | grep -v '^$' | head -n 40 >"$profile_dir/perf-$name-dso.txt" || true
+  log "wrote $profile_dir/perf-$name.txt"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Main run: SQLite on the embedded defaults
+log "work dir $work; ${duration}s per case; connections: $connections"
+start_server sqlite "sqlite://$work/main.db?mode=rwc"
+log "creating user $email in tenant $tenant"
+"$bin" users create --email "$email" --tenant "$tenant" --temporary-password "$temp_password" \
+  >"$work/users-create.log" 2>&1 || { cat "$work/users-create.log" >&2; die "users create failed"; }
+token=$(first_sign_in)
+[ -n "$token" ] || die "no access token after new-password"
+log "seeding 100 items and 1 alert"
+alert_id=$(seed_via_api "$token")
+[ -n "$alert_id" ] || die "could not create the alert"
+run_suite sqlite "$token" "$alert_id" 1
+if [ -n "$profile_dir" ]; then
+  profile items_list /api/items/ "$token"
+  profile health /health ""
+fi
+stop_server
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL: the data cases again (plus /health as the baseline of this server)
+if [ -n "$pg_url" ]; then
+  start_server postgres "$pg_url"
+  token=$(sign_in)
+  [ -n "$token" ] || die "no access token on the PostgreSQL server"
+  alert_id=$(seed_via_api "$token")
+  run_suite postgres "$token" "$alert_id" 0
+  stop_server
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Scale: one tenant's pages on 1,000,000 items (1,000 tenants) vs a nearly empty database
+scale_results="$work/scale.tsv"
+: >"$scale_results"
+if [ "$scale" = 1 ]; then
+  ts="strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+  # FILE ROWS TENANTS: ROWS items dealt round-robin to tenants t0001..tNNNN, so one tenant's
+  # items are spread over the whole id range (the worst case for locality).
+  seed_sqlite() {
+    local file=$1 rows=$2 tenants=$3
+    DATABASE_URL="sqlite://$file?mode=rwc" "$bin" migrate >/dev/null || die "migrate failed for $file"
+    sqlite3 "$file" <<SQL || die "seeding $file failed"
+PRAGMA synchronous = OFF;
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $rows - 1)
+INSERT INTO items (tenant_id, owner_sub, name, created_at, updated_at)
+SELECT printf('t%04d', i % $tenants + 1),
+       'seed-owner', 'seed item ' || i, $ts, $ts
+FROM n;
+COMMIT;
+SQL
+  }
+  log "seeding the scale databases (sqlite3)"
+  t0=$(date +%s.%N)
+  seed_sqlite "$work/scale-small.db" 1000 1
+  t1=$(date +%s.%N)
+  seed_sqlite "$work/scale-big.db" 1000000 1000
+  t2=$(date +%s.%N)
+  small_rows=$(sqlite3 "$work/scale-small.db" "SELECT count(*) FROM items WHERE tenant_id = '$tenant'")
+  big_rows=$(sqlite3 "$work/scale-big.db" "SELECT count(*) FROM items")
+  big_tenant_rows=$(sqlite3 "$work/scale-big.db" "SELECT count(*) FROM items WHERE tenant_id = '$tenant'")
+  big_tenants=$(sqlite3 "$work/scale-big.db" "SELECT count(DISTINCT tenant_id) FROM items")
+  log "small: $small_rows items ($(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') s); big: $big_rows items in $big_tenants tenants, $big_tenant_rows in $tenant ($(awk -v a="$t1" -v b="$t2" 'BEGIN{printf "%.1f", b-a}') s)"
+  [ "$big_tenant_rows" = "$small_rows" ] || die "scale databases hold different counts for $tenant"
+
+  deep_cursor() { # TOKEN -> the X-Next-Cursor after 900 of the tenant's items (9 pages of 100)
+    local token=$1 cursor="" page code
+    for page in $(seq 1 9); do
+      code=$(curl -s -o /dev/null -D "$work/page.h" -w '%{http_code}' --max-time 30 \
+        -H "Authorization: Bearer $token" -H "X-Tenant-Id: $tenant" \
+        "$base/api/items/?limit=100${cursor:+&cursor=$cursor}")
+      [ "$code" = 200 ] || die "page $page answered $code"
+      cursor=$(tr -d '\r' <"$work/page.h" | sed -n 's/^[Xx]-[Nn]ext-[Cc]ursor: *//p')
+      [ -n "$cursor" ] || die "page $page had no X-Next-Cursor"
+    done
+    printf '%s' "$cursor"
+  }
+
+  for db in small big; do
+    start_server "scale-$db" "sqlite://$work/scale-$db.db?mode=rwc"
+    token=$(sign_in)
+    [ -n "$token" ] || die "no access token on the scale-$db server"
+    cursor=$(deep_cursor "$token")
+    for conns in 16; do
+      run_case "scale-$db" "$conns" first_page GET /api/items/ "" "$token"
+      run_case "scale-$db" "$conns" deep_page GET "/api/items/?cursor=$cursor" "" "$token"
+    done
+    stop_server
+  done
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Report
+report() {
+  echo "### Load cases ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, ${duration}s per case)"
+  echo
+  echo "| backend | conns | case | req/s | p50 (ms) | p99 (ms) | errors | peak RSS (MiB) | req/s vs /health |"
+  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
+  awk -F'\t' '
+    $1 !~ /^scale-/ { if ($3 == "health") base[$1 FS $2] = $4; row[NR] = $0 }
+    END {
+      for (i = 1; i <= NR; i++) {
+        if (!(i in row)) continue
+        split(row[i], f, "\t")
+        b = base[f[1] FS f[2]]
+        printf "| %s | %s | %s | %s | %.2f | %.2f | %s | %.1f | %s |\n", f[1], f[2], f[3], f[4],
+          f[5] / 1000, f[6] / 1000, f[7], f[8] / 1024, (b > 0 ? sprintf("%.0f %%", 100 * f[4] / b) : "-")
+      }
+    }' "$results"
+  if [ "$scale" = 1 ]; then
+    echo
+    echo "### Scale: tenant $tenant, 1,000 of its items; 1,000,000 items in 1,000 tenants vs 1,000 items in 1 tenant (16 conns)"
+    echo
+    echo "| request | small req/s | big req/s | req/s small÷big | small p99 (ms) | big p99 (ms) | p99 big÷small | errors (small/big) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    awk -F'\t' '
+      $1 == "scale-small" { s[$3] = $0 } $1 == "scale-big" { b[$3] = $0 }
+      END {
+        n = split("first_page deep_page", names, " ")
+        for (i = 1; i <= n; i++) {
+          k = names[i]
+          if (!(k in s) || !(k in b)) continue
+          split(s[k], x, "\t"); split(b[k], y, "\t")
+          printf "| %s | %s | %s | %.2f× | %.2f | %.2f | %.2f× | %s/%s |\n", k, x[4], y[4],
+            x[4] / y[4], x[6] / 1000, y[6] / 1000, y[6] / x[6], x[7], y[7]
+        }
+      }' "$results"
+  fi
+}
+echo
+report
+if [ -n "$out" ]; then
+  report >"$out"
+  log "tables written to $out"
+fi
