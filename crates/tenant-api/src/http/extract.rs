@@ -123,13 +123,12 @@ where
         let user = AuthUser::from_request_parts(parts, state).await?;
         let state = AppState::from_ref(state);
         let header_name = &state.tenants.config().header;
-        let header = match parts.headers.get(header_name) {
-            None => None,
-            Some(value) => Some(value.to_str().map_err(|_| {
-                ApiError::Tenant(crate::tenancy::TenantError::Invalid(
-                    crate::domain::tenant::TenantIdError::Character,
-                ))
-            })?),
+        // Two tenant headers could be read differently by a proxy and by us: refuse them.
+        let mut values = parts.headers.get_all(header_name).iter();
+        let header = match (values.next(), values.next()) {
+            (None, _) => None,
+            (Some(value), None) => Some(value.to_str().map_err(|_| invalid_tenant())?),
+            (Some(_), Some(_)) => return Err(invalid_tenant()),
         };
         let host = parts
             .headers
@@ -142,6 +141,12 @@ where
             .await?;
         Ok(Tenant { user, id })
     }
+}
+
+fn invalid_tenant() -> ApiError {
+    ApiError::Tenant(crate::tenancy::TenantError::Invalid(
+        crate::domain::tenant::TenantIdError::Character,
+    ))
 }
 
 /// The client's IP: the socket peer, or the first untrusted hop of `X-Forwarded-For` when the

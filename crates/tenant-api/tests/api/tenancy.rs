@@ -80,6 +80,14 @@ async fn odd_tenant_values_are_400() {
         .await
         .unwrap();
     assert_error(response, StatusCode::BAD_REQUEST, "invalid_tenant").await;
+    // Two tenant headers are refused rather than guessed between.
+    let response = app
+        .authed(Method::GET, "/api/items/", &alice.access, Some("acme"))
+        .header("x-tenant-id", "globex")
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::BAD_REQUEST, "invalid_tenant").await;
     app.stop().await;
 }
 
