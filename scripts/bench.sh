@@ -24,6 +24,8 @@ usage: scripts/bench.sh [options]
   --no-scale          skip the 1,000,000-item scale case
   --profile DIR       also record perf cpu-clock profiles (items list, health) into DIR
   --out FILE          also write the result tables (markdown) to FILE
+  --external-idp      run the Cognito stand-in as its own process (`tenant-api idp`), so the
+                      server's RSS excludes the stand-in's argon2 password hashing
   --keep              keep the temporary directory (databases, logs)
 EOF
 }
@@ -36,6 +38,7 @@ scale=1
 profile_dir=""
 out=""
 keep=0
+external_idp=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) duration=3 ;;
@@ -47,6 +50,7 @@ while [ $# -gt 0 ]; do
     --profile) profile_dir=${2:?}; shift ;;
     --out) out=${2:?}; shift ;;
     --keep) keep=1 ;;
+    --external-idp) external_idp=1 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -127,6 +131,21 @@ export AWS_ENDPOINT_URL=http://127.0.0.1:9
 export DATA_DIR="$work/data" LOCAL_COGNITO_ADDR=127.0.0.1:0
 export LOGIN_RATE_PER_IP=0 LOGIN_RATE_PER_ACCOUNT=0 SHUTDOWN_GRACE_SECS=1
 mkdir -p "$DATA_DIR"
+
+if [ "$external_idp" = 1 ]; then
+  # The same stand-in as the embedded one, in a process of its own; tenant-api then talks to it
+  # as it would to Amazon Cognito (COGNITO_* variables).
+  "$bin" idp --addr 127.0.0.1:0 >"$work/idp.log" 2>&1 &
+  started_pids+=("$!")
+  for _ in $(seq 1 600); do grep -q '^ *AWS_REGION=' "$work/idp.log" && break; sleep 0.1; done
+  for key in COGNITO_ENDPOINT COGNITO_USER_POOL_ID COGNITO_APP_CLIENT_ID COGNITO_ISSUER; do
+    value=$(sed -n "s/^ *$key=//p" "$work/idp.log" | head -n 1)
+    [ -n "$value" ] || { cat "$work/idp.log" >&2; die "the identity provider did not print $key"; }
+    export "$key=$value"
+  done
+  case "$COGNITO_ENDPOINT" in http://127.0.0.1:*) ;; *) die "unexpected IdP address $COGNITO_ENDPOINT" ;; esac
+  log "identity provider at $COGNITO_ENDPOINT (separate process)"
+fi
 
 # start_server NAME DATABASE_URL: starts tenant-api, sets server_pid and base.
 start_server() {
