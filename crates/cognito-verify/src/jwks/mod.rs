@@ -7,7 +7,7 @@ mod fetch;
 mod key;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -66,6 +66,9 @@ pub(crate) struct IssuerKeys {
     attempts: AtomicU64,
     /// Single flight: only fetchers wait on this, never a request whose `kid` is known.
     fetch_lock: tokio::sync::Mutex<()>,
+    /// Set while a lazily triggered refresh task exists, so a burst of requests that all notice
+    /// the TTL has passed spawns one task, not one each.
+    refresh_spawned: AtomicBool,
 }
 
 impl std::fmt::Debug for IssuerKeys {
@@ -87,6 +90,7 @@ impl IssuerKeys {
             last_attempt_ms: AtomicU64::new(0),
             attempts: AtomicU64::new(0),
             fetch_lock: tokio::sync::Mutex::new(()),
+            refresh_spawned: AtomicBool::new(false),
         }
     }
 
@@ -164,10 +168,14 @@ impl IssuerKeys {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };
+        if self.refresh_spawned.swap(true, Ordering::AcqRel) {
+            return;
+        }
         let (keys, ctx) = (Arc::clone(self), Arc::clone(ctx));
         runtime.spawn(async move {
             let now = now_ms(&ctx.clock);
             keys.refetch_if_allowed(now, &ctx).await;
+            keys.refresh_spawned.store(false, Ordering::Release);
         });
     }
 

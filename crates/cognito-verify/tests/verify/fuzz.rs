@@ -9,6 +9,15 @@ use proptest::prelude::*;
 
 use crate::support::{keys, Env};
 
+/// Cases per property: `scale` by default, or `PROPTEST_CASES` when set (the CI fuzz script
+/// raises it for a longer, still bounded, run).
+fn cases(scale: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(scale)
+}
+
 /// One runtime, server and verifier for every case (building them per case would dominate).
 struct Fixture {
     runtime: tokio::runtime::Runtime,
@@ -101,7 +110,7 @@ fn apply(token: &str, edits: &[Edit]) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 800, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(800), ..ProptestConfig::default() })]
 
     #[test]
     fn arbitrary_text_is_refused_without_panicking(input in any::<String>()) {
@@ -118,7 +127,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(400), ..ProptestConfig::default() })]
 
     #[test]
     fn three_segments_of_arbitrary_bytes_are_refused(
