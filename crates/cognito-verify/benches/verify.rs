@@ -130,7 +130,9 @@ fn benches(c: &mut Criterion) {
     .unwrap();
     let unparsed = UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, public.as_ref().to_vec());
     println!("token length: {} bytes", s.token.len());
-    interleaved(&s, &|| parsed.verify_sig(input.as_bytes(), &signature).unwrap());
+    interleaved(&s, &|| {
+        parsed.verify_sig(input.as_bytes(), &signature).unwrap()
+    });
 
     c.bench_function("a_raw_rs256_verify_parsed_key", |b| {
         b.iter(|| {

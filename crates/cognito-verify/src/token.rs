@@ -6,8 +6,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
-use serde_json::{Map, Value};
 
+use crate::claims::Claims;
 use crate::error::VerifyError;
 
 /// Tokens longer than this are refused before any parsing. Cognito tokens are 1–2 KiB; the bound
@@ -28,7 +28,7 @@ pub(crate) struct UnverifiedToken<'a> {
     /// The `kid` header, already bounded and checked for printable ASCII.
     pub(crate) kid: String,
     /// The decoded claims object.
-    pub(crate) claims: Map<String, Value>,
+    pub(crate) claims: Claims,
 }
 
 /// The protected header. Unknown members (`typ`, `jku`, `x5u`, `jwk`, `x5c`, …) are ignored on
@@ -86,8 +86,9 @@ pub(crate) fn parse(token: &str) -> Result<UnverifiedToken<'_>, VerifyError> {
 
     let signature = decode(signature_b64)?;
     let payload = decode(payload_b64)?;
-    let claims: Map<String, Value> =
+    let mut claims: Claims =
         serde_json::from_slice(&payload).map_err(|_| VerifyError::MalformedClaims)?;
+    claims.payload = payload;
 
     let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
     Ok(UnverifiedToken {
@@ -127,7 +128,7 @@ mod tests {
         let parsed = parse(&t).unwrap();
         assert_eq!(parsed.kid, "k1");
         assert_eq!(parsed.signature, b"sig");
-        assert_eq!(parsed.claims["sub"], "u");
+        assert_eq!(parsed.claims.get("sub"), Some(&serde_json::json!("u")));
         assert_eq!(parsed.signing_input, t.rsplit_once('.').unwrap().0);
     }
 

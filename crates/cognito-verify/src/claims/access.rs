@@ -1,6 +1,8 @@
 //! [`AccessClaims`]: the typed view of a Cognito access token's payload.
 
-use serde_json::Value;
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value};
 
 use super::fields::{self, Claims};
 use crate::error::VerifyError;
@@ -37,61 +39,70 @@ pub struct AccessClaims {
     pub event_id: Option<String>,
     /// Cognito's token format version.
     pub version: Option<u64>,
-    all: Claims,
+    /// Claims without a typed field, parsed eagerly.
+    extra: Map<String, Value>,
+    /// The decoded payload, for [`Self::all_claims`].
+    payload: Vec<u8>,
+    /// Every claim, rebuilt from `payload` on first use: most requests never ask for it.
+    full: OnceLock<Map<String, Value>>,
 }
-
-/// Names with a typed field above; everything else is reachable through
-/// [`AccessClaims::extra_claims`].
-const TYPED: [&str; 15] = [
-    "sub",
-    "iss",
-    "client_id",
-    "token_use",
-    "scope",
-    "username",
-    "cognito:groups",
-    "exp",
-    "iat",
-    "nbf",
-    "auth_time",
-    "jti",
-    "origin_jti",
-    "event_id",
-    "version",
-];
 
 impl AccessClaims {
     /// Types the claims object; the caller has already checked `token_use`.
-    pub(crate) fn from_claims(all: Claims) -> Result<Self, VerifyError> {
+    pub(crate) fn from_claims(mut all: Claims) -> Result<Self, VerifyError> {
+        let sub = fields::req_str(&mut all, "sub")?;
+        let iss = fields::req_str(&mut all, "iss")?;
+        let client_id = fields::req_str(&mut all, "client_id")?;
+        let scope = fields::opt_str(&mut all, "scope")?;
+        let username = fields::opt_str(&mut all, "username")?;
+        let groups = fields::groups(&mut all)?;
+        let exp = fields::req_u64(&mut all, "exp")?;
+        let iat = fields::req_u64(&mut all, "iat")?;
+        let nbf = fields::opt_u64(&mut all, "nbf")?;
+        let auth_time = fields::opt_u64(&mut all, "auth_time")?;
+        let jti = fields::opt_str(&mut all, "jti")?;
+        let origin_jti = fields::opt_str(&mut all, "origin_jti")?;
+        let event_id = fields::opt_str(&mut all, "event_id")?;
+        let version = fields::opt_u64(&mut all, "version")?;
+        let (extra, payload) = all.finish();
         Ok(Self {
-            sub: fields::req_str(&all, "sub")?,
-            iss: fields::req_str(&all, "iss")?,
-            client_id: fields::req_str(&all, "client_id")?,
-            scope: fields::opt_str(&all, "scope")?,
-            username: fields::opt_str(&all, "username")?,
-            groups: fields::groups(&all)?,
-            exp: fields::req_u64(&all, "exp")?,
-            iat: fields::req_u64(&all, "iat")?,
-            nbf: fields::opt_u64(&all, "nbf")?,
-            auth_time: fields::opt_u64(&all, "auth_time")?,
-            jti: fields::opt_str(&all, "jti")?,
-            origin_jti: fields::opt_str(&all, "origin_jti")?,
-            event_id: fields::opt_str(&all, "event_id")?,
-            version: fields::opt_u64(&all, "version")?,
-            all,
+            sub,
+            iss,
+            client_id,
+            scope,
+            username,
+            groups,
+            exp,
+            iat,
+            nbf,
+            auth_time,
+            jti,
+            origin_jti,
+            event_id,
+            version,
+            extra,
+            payload,
+            full: OnceLock::new(),
         })
     }
 
     /// Every claim of the token, typed ones included, as sent.
-    pub fn all_claims(&self) -> &serde_json::Map<String, Value> {
-        &self.all
+    pub fn all_claims(&self) -> &Map<String, Value> {
+        // The payload parsed as claims before, so it parses as a map now; an empty map is an
+        // unreachable fallback, not a silent failure mode.
+        self.full
+            .get_or_init(|| serde_json::from_slice(&self.payload).unwrap_or_default())
+    }
+
+    /// Any claim by name (typed ones included).
+    pub fn claim(&self, name: &str) -> Option<&Value> {
+        self.extra.get(name).or_else(|| self.all_claims().get(name))
     }
 
     /// The claims without a typed field (custom attributes and anything Cognito adds later).
     pub fn extra_claims(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.all
+        self.extra
             .iter()
-            .filter(|(name, _)| !TYPED.contains(&name.as_str()))
             .map(|(name, value)| (name.as_str(), value))
     }
 }
