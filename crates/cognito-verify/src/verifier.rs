@@ -6,7 +6,7 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use crate::builder::VerifierBuilder;
-use crate::cache::{CachedToken, TokenCache};
+use crate::cache::{CachedToken, TokenCache, TokenDigest};
 use crate::claims::CognitoClaims;
 use crate::error::VerifyError;
 use crate::hooks::{CustomCheck, RevocationCheck};
@@ -142,8 +142,8 @@ impl Inner {
         let now = now_ms / 1000;
         let digest = match &self.cache {
             Some(cache) => {
-                let digest = TokenCache::digest(token);
-                if let Some(entry) = cache.get(&digest) {
+                let digest = cache.digest(token);
+                if let Some(entry) = cache.get(&digest, token) {
                     if let Some(outcome) = self.serve_cached(cache, &digest, &entry, now_ms) {
                         return outcome;
                     }
@@ -180,6 +180,7 @@ impl Inner {
             cache.insert(
                 digest,
                 CachedToken {
+                    token: token.into(),
                     claims: Arc::clone(&claims),
                     key,
                     issuer: Arc::clone(pool),
@@ -196,7 +197,7 @@ impl Inner {
     fn serve_cached(
         &self,
         cache: &TokenCache,
-        digest: &[u8; 32],
+        digest: &TokenDigest,
         entry: &CachedToken,
         now_ms: u64,
     ) -> Option<Result<Arc<CognitoClaims>, VerifyError>> {
