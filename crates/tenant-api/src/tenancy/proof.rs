@@ -4,9 +4,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
+use std::hash::BuildHasher;
+
 use moka::future::Cache;
 use moka::Expiry;
-use sha2::{Digest, Sha256};
 
 use crate::cognito::{Cognito, CognitoError};
 
@@ -33,6 +34,8 @@ impl TenantAttributeSource for GetUserSource {
 
 #[derive(Clone)]
 struct Proof {
+    /// The token this proof was read for: the cache key is only a hash, so it is compared.
+    token: Arc<str>,
     tenant: Option<String>,
     /// Token expiry, epoch seconds.
     exp: u64,
@@ -40,8 +43,8 @@ struct Proof {
 
 struct UntilTokenExpiry;
 
-impl Expiry<[u8; 32], Proof> for UntilTokenExpiry {
-    fn expire_after_create(&self, _: &[u8; 32], proof: &Proof, _: Instant) -> Option<Duration> {
+impl Expiry<u64, Proof> for UntilTokenExpiry {
+    fn expire_after_create(&self, _: &u64, proof: &Proof, _: Instant) -> Option<Duration> {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
@@ -54,7 +57,8 @@ impl Expiry<[u8; 32], Proof> for UntilTokenExpiry {
 #[derive(Clone)]
 pub struct TenantProofs {
     source: Arc<dyn TenantAttributeSource>,
-    cache: Cache<[u8; 32], Proof>,
+    cache: Cache<u64, Proof>,
+    hasher: foldhash::quality::RandomState,
 }
 
 impl TenantProofs {
@@ -71,6 +75,7 @@ impl TenantProofs {
                 .max_capacity(100_000)
                 .expire_after(UntilTokenExpiry)
                 .build(),
+            hasher: foldhash::quality::RandomState::default(),
         }
     }
 
@@ -81,20 +86,106 @@ impl TenantProofs {
         access_token: &str,
         exp: u64,
     ) -> Result<Option<String>, Arc<CognitoError>> {
-        let key: [u8; 32] = Sha256::digest(access_token.as_bytes()).into();
+        let key = self.hasher.hash_one(access_token.as_bytes());
         let source = self.source.clone();
         let proof = self
             .cache
             .try_get_with(key, async move {
                 let tenant = source.tenant_attribute(access_token).await?;
-                Ok::<_, CognitoError>(Proof { tenant, exp })
+                Ok::<_, CognitoError>(Proof {
+                    token: Arc::from(access_token),
+                    tenant,
+                    exp,
+                })
             })
             .await?;
-        Ok(proof.tenant)
+        if *proof.token == *access_token {
+            return Ok(proof.tenant);
+        }
+        // Another token hashed to the same key: ask Cognito rather than trust its proof.
+        Ok(self.source.tenant_attribute(access_token).await?)
     }
 
     /// Forgets every cached proof (after a user changes tenant, say).
     pub fn invalidate_all(&self) {
         self.cache.invalidate_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// Answers `tenant-<token>`, failing the first `fail_first` calls; counts calls.
+    struct Counting {
+        calls: AtomicUsize,
+        fail_first: usize,
+    }
+
+    #[async_trait]
+    impl TenantAttributeSource for Counting {
+        async fn tenant_attribute(&self, token: &str) -> Result<Option<String>, CognitoError> {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst);
+            if n < self.fail_first {
+                return Err(CognitoError::Unavailable);
+            }
+            Ok(Some(format!("tenant-{token}")))
+        }
+    }
+
+    fn far_future() -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + 3600
+    }
+
+    #[tokio::test]
+    async fn one_lookup_per_token_and_each_token_gets_its_own_answer() {
+        let source = Arc::new(Counting {
+            calls: AtomicUsize::new(0),
+            fail_first: 0,
+        });
+        let proofs = TenantProofs::new(source.clone());
+        for _ in 0..3 {
+            assert_eq!(
+                proofs
+                    .tenant_of("a", far_future())
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("tenant-a")
+            );
+        }
+        assert_eq!(
+            proofs
+                .tenant_of("b", far_future())
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("tenant-b")
+        );
+        assert_eq!(source.calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn failures_are_not_cached() {
+        let source = Arc::new(Counting {
+            calls: AtomicUsize::new(0),
+            fail_first: 1,
+        });
+        let proofs = TenantProofs::new(source.clone());
+        assert!(proofs.tenant_of("a", far_future()).await.is_err());
+        assert_eq!(
+            proofs
+                .tenant_of("a", far_future())
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("tenant-a")
+        );
     }
 }
