@@ -208,8 +208,21 @@ async fn build_state(
     let sign_outs = SignOutRegistry::load(stores.sign_outs.clone())
         .await
         .context("cannot read sign-out records")?;
+    // Plain-http key URLs are only accepted on loopback unless the operator named one explicitly
+    // (a local identity provider in another container, say).
+    let explicit_http = cognito.jwks_url.starts_with("http://")
+        && (config.cognito.jwks_url.is_some() || config.cognito.issuer.is_some());
+    if explicit_http {
+        tracing::warn!(jwks = %cognito.jwks_url, "signing keys are fetched over plain http");
+    }
     let verifier_for = |token_use: TokenUse| {
-        Verifier::builder()
+        let builder = Verifier::builder();
+        let builder = if explicit_http {
+            builder.allow_http_jwks()
+        } else {
+            builder
+        };
+        builder
             .pool(
                 PoolConfig::cognito(&config.cognito.region, cognito.gateway.pool_id())
                     .with_issuer(cognito.issuer.clone())
@@ -222,7 +235,7 @@ async fn build_state(
             .token_use(token_use)
             .revocation(Arc::new(sign_outs.clone()))
             .build()
-            .context("invalid verifier configuration")
+            .context("invalid token verification settings (COGNITO_ISSUER, COGNITO_JWKS_URL, COGNITO_APP_CLIENT_ID)")
     };
     let verifier = verifier_for(config.cognito.token_use)?;
     // Sign-out always takes the access token (GlobalSignOut needs it), even when the API is
