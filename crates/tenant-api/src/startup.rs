@@ -17,7 +17,7 @@ use crate::config::{CognitoBackend, Config};
 use crate::embedded::EmbeddedIdp;
 use crate::metrics::Metrics;
 use crate::revocation::SignOutRegistry;
-use crate::state::AppState;
+use crate::state::{AppState, Services};
 use crate::store::{self, Stores};
 use crate::tenancy::{TenantProofs, TenantResolver};
 use crate::throttle::LoginThrottle;
@@ -262,7 +262,7 @@ async fn build_state(
         verifier.spawn_refresh(),
         sign_outs.spawn_poller(SIGN_OUT_POLL),
     ];
-    let state = AppState {
+    let state = AppState::new(Services {
         verifier,
         access_verifier,
         tenants,
@@ -277,7 +277,7 @@ async fn build_state(
         allowed_hosts: Arc::new(config.allowed_hosts.clone()),
         metrics: Metrics::new(),
         openapi_json: crate::http::openapi::document_json(),
-    };
+    });
     Ok((state, background))
 }
 

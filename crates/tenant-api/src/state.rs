@@ -13,9 +13,27 @@ use crate::store::Stores;
 use crate::tenancy::TenantResolver;
 use crate::throttle::LoginThrottle;
 
-/// Shared state of the HTTP layer.
+/// Shared state of the HTTP layer: a cheap handle (one `Arc`), since axum clones it for every
+/// extractor and middleware of every request.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl AppState {
+    /// Wraps the services in a shareable handle.
+    pub fn new(services: Services) -> Self {
+        Self(Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// What request handlers reach through [`AppState`].
+pub struct Services {
     /// Verifies bearer tokens.
     pub verifier: Verifier,
     /// Verifies access tokens for sign-out (the same verifier when the API takes access tokens).

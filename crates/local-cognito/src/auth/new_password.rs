@@ -71,7 +71,7 @@ pub(crate) async fn respond_new_password(
         return Err(disabled());
     }
 
-    user.password_hash = Some(password::hash(new_password).map_err(|error| {
+    user.password_hash = Some(password::hash(new_password).await.map_err(|error| {
         tracing::error!(%error, "password hashing failed");
         CognitoError::internal()
     })?);

@@ -35,7 +35,7 @@ pub(crate) async fn sign_in(
         return Err(disabled());
     }
     let hash = user.password_hash.as_deref().unwrap_or_default();
-    if !password::verify(given_password, hash) {
+    if !password::verify(given_password, hash).await {
         return Err(incorrect_credentials());
     }
     match user.status {

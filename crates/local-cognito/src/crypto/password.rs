@@ -1,18 +1,49 @@
 //! Password hashing with argon2id (default parameters) and verification.
+//!
+//! Each hash costs tens of milliseconds of CPU and 19 MiB of memory, so it runs on tokio's
+//! blocking pool (never on a runtime worker, where it would stall every other request) and at
+//! most one per core at a time (which also bounds the memory held by concurrent hashes).
+
+use std::sync::LazyLock;
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher as _, SaltString};
 use argon2::{Argon2, PasswordVerifier as _};
+use tokio::sync::Semaphore;
+
+/// Process-wide, like the CPU cores it rations.
+static HASHING: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+
+/// Runs `work` on the blocking pool once a hashing slot is free; `None` if it panicked.
+async fn off_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let _slot = HASHING.acquire().await.ok()?;
+    tokio::task::spawn_blocking(work).await.ok()
+}
 
 /// Hashes `password` into a PHC string (argon2id, random salt).
-pub(crate) fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
+pub(crate) async fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let password = password.to_owned();
+    off_runtime(move || hash_now(&password))
+        .await
+        .unwrap_or(Err(argon2::password_hash::Error::Crypto))
+}
+
+/// True when `password` matches the stored PHC string; a malformed hash never matches.
+pub(crate) async fn verify(password: &str, stored: &str) -> bool {
+    let (password, stored) = (password.to_owned(), stored.to_owned());
+    off_runtime(move || verify_now(&password, &stored))
+        .await
+        .unwrap_or(false)
+}
+
+fn hash_now(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
     Ok(Argon2::default()
         .hash_password(password.as_bytes(), &salt)?
         .to_string())
 }
 
-/// True when `password` matches the stored PHC string; a malformed hash never matches.
-pub(crate) fn verify(password: &str, stored: &str) -> bool {
+fn verify_now(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
         .map(|parsed| {
             Argon2::default()
@@ -26,12 +57,12 @@ pub(crate) fn verify(password: &str, stored: &str) -> bool {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_hash_verifies_its_password_and_nothing_else() {
-        let stored = hash("Correct-Horse-1").unwrap();
+    #[tokio::test]
+    async fn a_hash_verifies_its_password_and_nothing_else() {
+        let stored = hash("Correct-Horse-1").await.unwrap();
         assert!(stored.starts_with("$argon2id$"));
-        assert!(verify("Correct-Horse-1", &stored));
-        assert!(!verify("Correct-Horse-2", &stored));
-        assert!(!verify("Correct-Horse-1", "not a hash"));
+        assert!(verify("Correct-Horse-1", &stored).await);
+        assert!(!verify("Correct-Horse-2", &stored).await);
+        assert!(!verify("Correct-Horse-1", "not a hash").await);
     }
 }

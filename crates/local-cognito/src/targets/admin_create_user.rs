@@ -70,7 +70,7 @@ pub(super) async fn handle(services: &Services, request: Request) -> Result<Resp
     validate_required(&pool, &attributes)?;
 
     let policy = &pool.settings.password_policy;
-    let hash = temporary_password_hash(&pool, request.temporary_password)?;
+    let hash = temporary_password_hash(&pool, request.temporary_password).await?;
     let now = services.now();
     let user = User {
         pool_id: pool.id.clone(),
@@ -100,7 +100,10 @@ pub(super) async fn handle(services: &Services, request: Request) -> Result<Resp
 }
 
 /// Hashes the given temporary password (checked against the policy) or a generated one.
-fn temporary_password_hash(pool: &Pool, given: Option<String>) -> Result<String, CognitoError> {
+async fn temporary_password_hash(
+    pool: &Pool,
+    given: Option<String>,
+) -> Result<String, CognitoError> {
     let policy = &pool.settings.password_policy;
     let temporary = match given {
         Some(given) => {
@@ -109,7 +112,7 @@ fn temporary_password_hash(pool: &Pool, given: Option<String>) -> Result<String,
         }
         None => random::temporary_password(policy.minimum_length),
     };
-    password::hash(&temporary).map_err(|error| {
+    password::hash(&temporary).await.map_err(|error| {
         tracing::error!(%error, "password hashing failed");
         CognitoError::internal()
     })
@@ -125,7 +128,7 @@ async fn resend(services: &Services, pool: &Pool, request: Request) -> Result<Re
             "Resend not possible. User has already confirmed their account.",
         ));
     }
-    user.password_hash = Some(temporary_password_hash(pool, request.temporary_password)?);
+    user.password_hash = Some(temporary_password_hash(pool, request.temporary_password).await?);
     let now = services.now();
     user.temp_password_expires_at =
         Some(now + pool.settings.password_policy.temporary_password_validity_days * 86_400);

@@ -24,7 +24,7 @@ pub(super) async fn handle(services: &Services, request: Request) -> Result<Empt
     let mut user = services.user(&pool, &request.username).await?;
     let policy = &pool.settings.password_policy;
     policy.check(&request.password)?;
-    user.password_hash = Some(password::hash(&request.password).map_err(|error| {
+    user.password_hash = Some(password::hash(&request.password).await.map_err(|error| {
         tracing::error!(%error, "password hashing failed");
         CognitoError::internal()
     })?);
