@@ -6,8 +6,9 @@
 //! own, so a transaction would only add two round trips). A macro instead of generics keeps the
 //! sqlx trait bounds out of sight.
 
-/// Implements `ItemStore`, `AlertStore`, `SignOutStore` and `Ping` for `$store`, whose
-/// `scoped(&TenantId)` opens a transaction and `pool()` returns the pool, on database `$db`.
+/// Implements `ItemStore`, `AlertStore`, `SignOutStore` and `Ping` for `$store` on database
+/// `$db`. The store provides `scoped(&TenantId)` / `scoped_write(&TenantId)` (a tenant scope for
+/// reading / writing) and `pool()` / `write_pool()` (for the tenant-less sign-out records).
 macro_rules! impl_stores {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]
@@ -36,7 +37,7 @@ macro_rules! impl_stores {
                 owner_sub: &str,
                 name: &ItemName,
             ) -> Result<Item, StoreError> {
-                let mut tx = self.scoped(tenant).await?;
+                let mut tx = self.scoped_write(tenant).await?;
                 let row = sqlx::query_as::<$db, ItemRow>(sql::INSERT_ITEM)
                     .bind(tenant.as_str())
                     .bind(owner_sub)
@@ -65,7 +66,7 @@ macro_rules! impl_stores {
                 id: i64,
                 name: &ItemName,
             ) -> Result<Item, StoreError> {
-                let mut tx = self.scoped(tenant).await?;
+                let mut tx = self.scoped_write(tenant).await?;
                 let row = sqlx::query_as::<$db, ItemRow>(sql::RENAME_ITEM)
                     .bind(tenant.as_str())
                     .bind(id)
@@ -78,7 +79,7 @@ macro_rules! impl_stores {
             }
 
             async fn delete_item(&self, tenant: &TenantId, id: i64) -> Result<(), StoreError> {
-                let mut tx = self.scoped(tenant).await?;
+                let mut tx = self.scoped_write(tenant).await?;
                 let done = sqlx::query::<$db>(sql::DELETE_ITEM)
                     .bind(tenant.as_str())
                     .bind(id)
@@ -123,7 +124,7 @@ macro_rules! impl_stores {
                 title: &AlertTitle,
                 severity: Severity,
             ) -> Result<Alert, StoreError> {
-                let mut tx = self.scoped(tenant).await?;
+                let mut tx = self.scoped_write(tenant).await?;
                 let row = sqlx::query_as::<$db, AlertRow>(sql::INSERT_ALERT)
                     .bind(tenant.as_str())
                     .bind(owner_sub)
@@ -152,7 +153,7 @@ macro_rules! impl_stores {
                 owner_sub: &str,
                 id: i64,
             ) -> Result<(), StoreError> {
-                let mut tx = self.scoped(tenant).await?;
+                let mut tx = self.scoped_write(tenant).await?;
                 let done = sqlx::query::<$db>(sql::DELETE_ALERT)
                     .bind(tenant.as_str())
                     .bind(owner_sub)
@@ -187,7 +188,11 @@ macro_rules! impl_stores {
                 id: i64,
                 at: Option<time::OffsetDateTime>,
             ) -> Result<Alert, StoreError> {
-                let mut tx = self.scoped(tenant).await?;
+                let mut tx = if at.is_some() {
+                    self.scoped_write(tenant).await?
+                } else {
+                    self.scoped(tenant).await?
+                };
                 let mut query = sqlx::query_as::<$db, AlertRow>(statement)
                     .bind(tenant.as_str())
                     .bind(owner_sub)
@@ -213,7 +218,7 @@ macro_rules! impl_stores {
                     .bind(sub)
                     .bind(at)
                     .bind(expires_at)
-                    .execute(self.pool())
+                    .execute(self.write_pool())
                     .await?;
                 Ok(())
             }
@@ -228,7 +233,7 @@ macro_rules! impl_stores {
             async fn purge_sign_outs(&self, now: i64) -> Result<u64, StoreError> {
                 let done = sqlx::query::<$db>(sql::PURGE_SIGN_OUTS)
                     .bind(now)
-                    .execute(self.pool())
+                    .execute(self.write_pool())
                     .await?;
                 Ok(done.rows_affected())
             }

@@ -43,6 +43,19 @@ impl PgStore {
         &self.pool
     }
 
+    /// PostgreSQL handles concurrent writers itself: one pool serves both.
+    fn write_pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Writes use the same scope as reads.
+    async fn scoped_write(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        self.scoped(tenant).await
+    }
+
     /// Opens a transaction whose row-level security policies admit only `tenant`'s rows.
     async fn scoped(
         &self,
