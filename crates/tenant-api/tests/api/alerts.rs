@@ -12,9 +12,8 @@ async fn alerts_are_created_listed_acknowledged_and_deleted_by_their_owner() {
     let created = app
         .authed(Method::POST, "/api/alerts/", &alice.access, Some("acme"))
         .json(&json!({"title": "disk usage high", "severity": "warning"}))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let created: Value = created.json().await.unwrap();
     assert_eq!(created["severity"], "warning");
@@ -59,9 +58,8 @@ async fn alerts_are_created_listed_acknowledged_and_deleted_by_their_owner() {
             &alice.access,
             Some("acme"),
         )
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     app.stop().await;
 }
@@ -90,9 +88,8 @@ async fn another_user_of_the_same_tenant_cannot_see_or_touch_my_alerts() {
     ] {
         let response = app
             .authed(method, &path, &bob.access, Some("acme"))
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         assert_error(response, StatusCode::NOT_FOUND, "not_found").await;
     }
     app.stop().await;
@@ -109,9 +106,8 @@ async fn unknown_severity_and_blank_titles_are_refused() {
         let response = app
             .authed(Method::POST, "/api/alerts/", &alice.access, Some("acme"))
             .json(&body)
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         assert_error(response, StatusCode::BAD_REQUEST, "invalid_request").await;
     }
     app.stop().await;

@@ -58,14 +58,13 @@ async fn openapi_documents_every_endpoint_the_bearer_scheme_and_the_error_body()
 #[tokio::test]
 async fn swagger_ui_is_served_from_the_binary() {
     let app = spawn_app().await;
-    let page = app.request(Method::GET, "/api/docs/").send().await.unwrap();
+    let page = app.request(Method::GET, "/api/docs/").sent().await;
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("swagger"));
     let config = app
         .request(Method::GET, "/api/docs/swagger-initializer.js")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(config.status(), StatusCode::OK);
     assert!(config.text().await.unwrap().contains("/api/openapi.json"));
     app.stop().await;
@@ -78,11 +77,7 @@ async fn probes_report_liveness_and_readiness() {
         let body: Value = app.request(Method::GET, path).json_value().await;
         assert_eq!(body["status"], "ok");
     }
-    let ready = app
-        .request(Method::GET, "/health/ready")
-        .send()
-        .await
-        .unwrap();
+    let ready = app.request(Method::GET, "/health/ready").sent().await;
     assert_eq!(ready.status(), StatusCode::OK);
     let body: Value = ready.json().await.unwrap();
     assert_eq!(body["database"], true);

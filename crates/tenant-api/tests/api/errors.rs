@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use tenant_api::config::{AllowedHosts, CognitoBackend};
 
-use crate::helpers::{assert_error, spawn_app, spawn_app_with, PASSWORD};
+use crate::helpers::{assert_error, spawn_app, spawn_app_with, RequestExt, PASSWORD};
 
 #[tokio::test]
 async fn malformed_and_forged_tokens_are_401_without_a_reason() {
@@ -40,9 +40,8 @@ async fn malformed_and_forged_tokens_are_401_without_a_reason() {
     ] {
         let response = app
             .authed(Method::GET, "/api/items/me", token, None)
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         assert_eq!(
             response.headers().get("www-authenticate").unwrap(),
             r#"Bearer error="invalid_token""#
@@ -59,9 +58,8 @@ async fn malformed_and_forged_tokens_are_401_without_a_reason() {
         let response = app
             .request(Method::GET, "/api/items/me")
             .header("authorization", header)
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         assert_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
     }
     app.stop().await;
@@ -74,9 +72,8 @@ async fn malformed_bodies_get_json_errors() {
         .request(Method::POST, "/api/user/login")
         .header("content-type", "application/json")
         .body("{not json")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_error(broken, StatusCode::BAD_REQUEST, "invalid_request").await;
 
     let missing_field = app
@@ -92,9 +89,8 @@ async fn malformed_bodies_get_json_errors() {
     let no_type = app
         .request(Method::POST, "/api/user/login")
         .body(r#"{"email":"a@b.c","password":"x"}"#)
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_error(
         no_type,
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -109,9 +105,8 @@ async fn malformed_bodies_get_json_errors() {
             r#"{{"email":"{}","password":"x"}}"#,
             "a".repeat(200_000)
         ))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_error(too_big, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
     app.stop().await;
 }
@@ -119,17 +114,9 @@ async fn malformed_bodies_get_json_errors() {
 #[tokio::test]
 async fn unknown_routes_and_methods_answer_json() {
     let app = spawn_app().await;
-    let missing = app
-        .request(Method::GET, "/api/nothing")
-        .send()
-        .await
-        .unwrap();
+    let missing = app.request(Method::GET, "/api/nothing").sent().await;
     assert_error(missing, StatusCode::NOT_FOUND, "not_found").await;
-    let wrong_method = app
-        .request(Method::GET, "/api/user/login")
-        .send()
-        .await
-        .unwrap();
+    let wrong_method = app.request(Method::GET, "/api/user/login").sent().await;
     assert_error(
         wrong_method,
         StatusCode::METHOD_NOT_ALLOWED,
@@ -144,14 +131,13 @@ async fn hosts_outside_allowed_hosts_are_refused() {
     let app =
         spawn_app_with(|c| c.allowed_hosts = AllowedHosts::Only(vec!["api.example.com".into()]))
             .await;
-    let refused = app.request(Method::GET, "/health").send().await.unwrap();
+    let refused = app.request(Method::GET, "/health").sent().await;
     assert_error(refused, StatusCode::BAD_REQUEST, "invalid_host").await;
     let allowed = app
         .request(Method::GET, "/health")
         .header("host", "api.example.com")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(allowed.status(), StatusCode::OK);
     app.stop().await;
 }
@@ -195,20 +181,15 @@ async fn an_unreachable_cognito_is_503_and_never_a_500() {
     );
     let protected = app
         .authed(Method::GET, "/api/items/", &token, Some("acme"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_error(
         protected,
         StatusCode::SERVICE_UNAVAILABLE,
         "service_unavailable",
     )
     .await;
-    let ready = app
-        .request(Method::GET, "/health/ready")
-        .send()
-        .await
-        .unwrap();
+    let ready = app.request(Method::GET, "/health/ready").sent().await;
     assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
     app.stop().await;
 }

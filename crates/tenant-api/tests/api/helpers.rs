@@ -191,6 +191,8 @@ impl TestApp {
 
 /// Sends a request and parses its JSON body, whatever the status.
 pub trait RequestExt {
+    /// Sends the request; the test fails if it could not be sent.
+    fn sent(self) -> impl std::future::Future<Output = Response> + Send;
     /// The response body, deserialised.
     fn json_value<T: serde::de::DeserializeOwned>(
         self,
@@ -198,8 +200,12 @@ pub trait RequestExt {
 }
 
 impl RequestExt for RequestBuilder {
+    async fn sent(self) -> Response {
+        self.send().await.unwrap()
+    }
+
     async fn json_value<T: serde::de::DeserializeOwned>(self) -> T {
-        self.send().await.unwrap().json().await.unwrap()
+        self.sent().await.json().await.unwrap()
     }
 }
 

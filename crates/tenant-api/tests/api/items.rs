@@ -31,9 +31,8 @@ async fn items_can_be_created_listed_read_renamed_and_deleted() {
     let renamed = app
         .authed(Method::PUT, &path, &alice.access, Some("acme"))
         .json(&json!({"name": "renamed"}))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(renamed.status(), StatusCode::OK);
     let renamed: Value = renamed.json().await.unwrap();
     assert_eq!(renamed["name"], "renamed");
@@ -41,15 +40,13 @@ async fn items_can_be_created_listed_read_renamed_and_deleted() {
 
     let deleted = app
         .authed(Method::DELETE, &path, &alice.access, Some("acme"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     let gone = app
         .authed(Method::GET, &path, &alice.access, Some("acme"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_error(gone, StatusCode::NOT_FOUND, "not_found").await;
     app.stop().await;
 }
@@ -67,9 +64,8 @@ async fn items_are_shared_by_every_user_of_the_tenant() {
             &bob.access,
             Some("acme"),
         )
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(seen.status(), StatusCode::OK);
     app.stop().await;
 }
@@ -95,9 +91,8 @@ async fn lists_page_through_every_item_once_in_id_order() {
         }
         let response = app
             .authed(Method::GET, &path, &alice.access, Some("acme"))
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         cursor = response
             .headers()
             .get("x-next-cursor")
@@ -127,9 +122,8 @@ async fn bad_names_limits_cursors_and_ids_are_400s() {
         let response = app
             .authed(Method::POST, "/api/items/", &alice.access, Some("acme"))
             .json(&body)
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         assert_error(response, StatusCode::BAD_REQUEST, "invalid_request").await;
     }
     for query in [
@@ -146,9 +140,8 @@ async fn bad_names_limits_cursors_and_ids_are_400s() {
                 &alice.access,
                 Some("acme"),
             )
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         assert_error(response, StatusCode::BAD_REQUEST, "invalid_request").await;
     }
     let response = app
@@ -158,9 +151,8 @@ async fn bad_names_limits_cursors_and_ids_are_400s() {
             &alice.access,
             Some("acme"),
         )
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_error(response, StatusCode::BAD_REQUEST, "invalid_request").await;
     app.stop().await;
 }

@@ -140,9 +140,8 @@ async fn refresh_issues_new_tokens_and_logout_revokes_everything() {
 
     let logout = app
         .authed(Method::POST, "/api/user/logout", &session.access, None)
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(logout.status(), StatusCode::OK);
     assert_eq!(logout.json::<Value>().await.unwrap(), json!({"ok": true}));
 
@@ -150,9 +149,8 @@ async fn refresh_issues_new_tokens_and_logout_revokes_everything() {
     for token in [&session.access, &new_access] {
         let me = app
             .authed(Method::GET, "/api/items/me", token, None)
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         assert_error(me, StatusCode::UNAUTHORIZED, "invalid_token").await;
     }
     let refresh = app
@@ -166,9 +164,8 @@ async fn refresh_issues_new_tokens_and_logout_revokes_everything() {
     // Logging out again with the revoked token still answers ok.
     let again = app
         .authed(Method::POST, "/api/user/logout", &session.access, None)
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(again.status(), StatusCode::OK);
 
     // A fresh sign-in works.
@@ -188,9 +185,8 @@ async fn refresh_issues_new_tokens_and_logout_revokes_everything() {
             fresh["access_token"].as_str().unwrap(),
             None,
         )
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(me.status(), StatusCode::OK);
     app.stop().await;
 }
@@ -208,11 +204,7 @@ async fn garbage_refresh_token_is_a_clear_400() {
 #[tokio::test]
 async fn logout_without_a_token_is_401_with_a_bearer_challenge() {
     let app = spawn_app().await;
-    let response = app
-        .request(Method::POST, "/api/user/logout")
-        .send()
-        .await
-        .unwrap();
+    let response = app.request(Method::POST, "/api/user/logout").sent().await;
     assert_eq!(
         response.headers().get("www-authenticate").unwrap(),
         "Bearer"

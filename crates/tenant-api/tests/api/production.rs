@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::helpers::{assert_error, spawn_app, spawn_app_with, PASSWORD};
+use crate::helpers::{assert_error, spawn_app, spawn_app_with, RequestExt, PASSWORD};
 
 #[tokio::test]
 async fn sign_in_is_throttled_per_account_alike_for_unknown_accounts() {
@@ -69,18 +69,15 @@ async fn metrics_expose_requests_verifications_jwks_and_logins() {
     let app = spawn_app().await;
     let alice = app.signed_in_user("alice@example.com", "acme").await;
     app.authed(Method::GET, "/api/items/", &alice.access, Some("acme"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     app.authed(Method::GET, "/api/items/", "garbage", Some("acme"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     let text = app
         .request(Method::GET, "/metrics")
-        .send()
+        .sent()
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -107,11 +104,10 @@ async fn request_ids_are_honoured_or_generated() {
     let given = app
         .request(Method::GET, "/health")
         .header("x-request-id", "trace-me-42")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(given.headers().get("x-request-id").unwrap(), "trace-me-42");
-    let generated = app.request(Method::GET, "/health").send().await.unwrap();
+    let generated = app.request(Method::GET, "/health").sent().await;
     let id = generated
         .headers()
         .get("x-request-id")

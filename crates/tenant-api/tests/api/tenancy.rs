@@ -13,9 +13,8 @@ async fn an_access_token_proves_its_own_tenant_through_the_user_attribute() {
     let alice = app.signed_in_user("alice@example.com", "acme").await;
     let response = app
         .authed(Method::GET, "/api/items/", &alice.access, Some("acme"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     app.stop().await;
 }
@@ -27,9 +26,8 @@ async fn an_access_token_without_a_claim_cannot_name_a_foreign_tenant() {
     for path in ["/api/items/", "/api/alerts/", "/api/items/tenant"] {
         let response = app
             .authed(Method::GET, path, &alice.access, Some("globex"))
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         assert_error(response, StatusCode::FORBIDDEN, "tenant_mismatch").await;
     }
     app.stop().await;
@@ -41,9 +39,8 @@ async fn no_tenant_at_all_is_400_tenant_not_provided() {
     let alice = app.signed_in_user("alice@example.com", "acme").await;
     let response = app
         .authed(Method::GET, "/api/items/", &alice.access, None)
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     let body = assert_error(response, StatusCode::BAD_REQUEST, "tenant_required").await;
     assert_eq!(body["message"], "Tenant not provided");
     app.stop().await;
@@ -65,9 +62,8 @@ async fn odd_tenant_values_are_400() {
     ] {
         let response = app
             .authed(Method::GET, "/api/items/", &alice.access, Some(tenant))
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         assert_error(response, StatusCode::BAD_REQUEST, "invalid_tenant").await;
     }
     let response = app
@@ -76,17 +72,15 @@ async fn odd_tenant_values_are_400() {
             "x-tenant-id",
             reqwest::header::HeaderValue::from_bytes(b"acm\xe9").unwrap(),
         )
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_error(response, StatusCode::BAD_REQUEST, "invalid_tenant").await;
     // Two tenant headers are refused rather than guessed between.
     let response = app
         .authed(Method::GET, "/api/items/", &alice.access, Some("acme"))
         .header("x-tenant-id", "globex")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_error(response, StatusCode::BAD_REQUEST, "invalid_tenant").await;
     app.stop().await;
 }
@@ -110,7 +104,7 @@ async fn tenant_a_cannot_list_read_update_or_delete_tenant_b_rows() {
         if method == Method::PUT {
             request = request.json(&serde_json::json!({"name": "pwned"}));
         }
-        let response = request.send().await.unwrap();
+        let response = request.sent().await;
         assert_error(response, StatusCode::NOT_FOUND, "not_found").await;
     }
     // Naming B's tenant is refused outright.
@@ -119,7 +113,7 @@ async fn tenant_a_cannot_list_read_update_or_delete_tenant_b_rows() {
         if method == Method::PUT {
             request = request.json(&serde_json::json!({"name": "pwned"}));
         }
-        let response = request.send().await.unwrap();
+        let response = request.sent().await;
         assert_error(response, StatusCode::FORBIDDEN, "tenant_mismatch").await;
     }
     // B's row is untouched.
@@ -144,29 +138,25 @@ async fn id_tokens_carry_the_tenant_claim_and_a_mismatching_header_is_403() {
     assert_eq!(body["token_use"], "id");
     let response = app
         .authed(Method::GET, "/api/items/", &alice.id, Some("globex"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_error(response, StatusCode::FORBIDDEN, "tenant_mismatch").await;
     // An access token is not accepted where id tokens are required...
     let response = app
         .authed(Method::GET, "/api/items/me", &alice.access, None)
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
     // ...but sign-out takes it (GlobalSignOut needs it), and then the id token is refused too.
     let logout = app
         .authed(Method::POST, "/api/user/logout", &alice.access, None)
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(logout.status(), StatusCode::OK);
     let response = app
         .authed(Method::GET, "/api/items/me", &alice.id, None)
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
     app.stop().await;
 }
@@ -256,9 +246,8 @@ async fn the_proof_follows_the_users_current_attribute_not_the_one_at_sign_in() 
         .unwrap();
     let response = app
         .authed(Method::GET, "/api/items/", &alice.access, Some("acme"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_error(response, StatusCode::FORBIDDEN, "tenant_mismatch").await;
     app.stop().await;
 }

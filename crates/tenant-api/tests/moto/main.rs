@@ -96,9 +96,8 @@ async fn login_challenge_tenant_proof_refresh_and_logout_work_against_moto() {
     assert_eq!(item["tenant_id"], "acme");
     let foreign = app
         .authed(Method::GET, "/api/items/", &alice.access, Some("globex"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_error(foreign, StatusCode::FORBIDDEN, "tenant_mismatch").await;
 
     // Wrong password and unknown user look the same.
@@ -131,15 +130,13 @@ async fn login_challenge_tenant_proof_refresh_and_logout_work_against_moto() {
     // Logout: the token stops working here, and moto revokes the refresh token.
     let logout = app
         .authed(Method::POST, "/api/user/logout", &alice.access, None)
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(logout.status(), StatusCode::OK);
     let after = app
         .authed(Method::GET, "/api/items/me", &alice.access, None)
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_error(after, StatusCode::UNAUTHORIZED, "invalid_token").await;
     let refresh = app
         .post_json("/api/user/refresh", json!({"refresh_token": alice.refresh}))
