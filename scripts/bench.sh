@@ -21,6 +21,8 @@ usage: scripts/bench.sh [options]
   --connections "N…"  connection counts (default "16 256")
   --postgres URL      also run the data cases on PostgreSQL (loopback URL only)
   --no-build          use the existing target/release/tenant-api
+  --binary PATH       measure this tenant-api binary instead (implies --no-build), e.g. an
+                      older build kept for an A/B comparison in the same session
   --no-scale          skip the 1,000,000-item scale case
   --profile DIR       also record perf cpu-clock profiles (items list, health) into DIR
   --out FILE          also write the result tables (markdown) to FILE
@@ -39,6 +41,7 @@ profile_dir=""
 out=""
 keep=0
 external_idp=0
+bin_override=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) duration=3 ;;
@@ -46,6 +49,7 @@ while [ $# -gt 0 ]; do
     --connections) connections=${2:?}; shift ;;
     --postgres) pg_url=${2:?}; shift ;;
     --no-build) build=0 ;;
+    --binary) bin_override=${2:?}; build=0; shift ;;
     --no-scale) scale=0 ;;
     --profile) profile_dir=${2:?}; shift ;;
     --out) out=${2:?}; shift ;;
@@ -67,7 +71,7 @@ if [ -n "$pg_url" ]; then
 fi
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-bin="${CARGO_TARGET_DIR:-$repo/target}/release/tenant-api"
+bin="${bin_override:-${CARGO_TARGET_DIR:-$repo/target}/release/tenant-api}"
 warmup=1
 email="bench@example.com"
 temp_password='Temp-Passw0rd!'

@@ -112,6 +112,13 @@ impl EnvSource {
 pub(super) fn load(env: &EnvSource) -> Result<Config, ConfigError> {
     let data_dir = PathBuf::from(env.get("DATA_DIR").unwrap_or("./data"));
     let database_url = match env.get("DATABASE_URL") {
+        Some(url) if url.starts_with("sqlite:") && crate::store::is_in_memory(url) => {
+            return Err(ConfigError::new(
+                "DATABASE_URL",
+                "names an in-memory SQLite database: its data would vanish with the process; \
+                 name a file (sqlite://path/to/file.db?mode=rwc)",
+            ))
+        }
         Some(url) if url.starts_with("sqlite:") || url.starts_with("postgres") => url.to_owned(),
         Some(other) => {
             return Err(ConfigError::new(
@@ -368,6 +375,8 @@ mod tests {
             ("COGNITO_PREFERRED_TOKEN_USE", "refresh"),
             ("CORS_ALLOWED_ORIGINS", "app.example.com"),
             ("DATABASE_URL", "mysql://x"),
+            ("DATABASE_URL", "sqlite::memory:"),
+            ("DATABASE_URL", "sqlite://file.db?mode=memory"),
             ("COGNITO_ENDPOINT", "not a url"),
             ("LOG_FORMAT", "xml"),
             ("TRUSTED_PROXIES", "10.0.0.0/33"),

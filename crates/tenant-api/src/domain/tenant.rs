@@ -1,12 +1,14 @@
 //! `TenantId`: a tenant identifier that is valid by construction.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A validated tenant id: 1–64 characters of `[A-Za-z0-9_-]`.
 ///
 /// Only [`TenantId::parse`] builds one, so every store call is scoped to a well-formed tenant.
+/// Shared, not copied: cloning one (into every row of a page, say) only counts a reference.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct TenantId(String);
+pub struct TenantId(Arc<str>);
 
 /// Why a string is not a tenant id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,12 +38,12 @@ impl TenantId {
         {
             return Err(TenantIdError::Character);
         }
-        Ok(Self(raw.to_owned()))
+        Ok(Self(Arc::from(raw)))
     }
 
     /// The single tenant used when multi-tenancy is disabled.
     pub fn public() -> Self {
-        Self(Self::PUBLIC.to_owned())
+        Self(Arc::from(Self::PUBLIC))
     }
 
     /// The id as a string slice.
@@ -56,6 +58,21 @@ impl fmt::Display for TenantId {
     }
 }
 
+/// Written as the plain string.
+impl serde::Serialize for TenantId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+/// Read from a string, validated as by [`TenantId::parse`].
+impl<'de> serde::Deserialize<'de> for TenantId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Self::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +81,14 @@ mod tests {
     fn accepts_letters_digits_underscore_and_dash_up_to_64() {
         assert!(TenantId::parse("acme_Corp-42").is_ok());
         assert!(TenantId::parse(&"a".repeat(64)).is_ok());
+    }
+
+    #[test]
+    fn serde_round_trips_and_validates() {
+        let id = TenantId::parse("acme").unwrap();
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"acme\"");
+        assert_eq!(serde_json::from_str::<TenantId>("\"acme\"").unwrap(), id);
+        assert!(serde_json::from_str::<TenantId>("\"a/b\"").is_err());
     }
 
     #[test]

@@ -14,6 +14,7 @@ use super::extract::{AppJson, AppPath, AppQuery, Tenant};
 use super::pagination::{with_cursor, ListParams};
 use super::routes::RouterExt;
 use crate::domain::alert::{Alert, AlertTitle, Severity};
+use crate::domain::tenant::TenantId;
 use crate::state::AppState;
 
 /// An alert.
@@ -26,7 +27,8 @@ pub struct AlertOut {
     /// Seriousness.
     pub severity: Severity,
     /// Owning tenant.
-    pub tenant_id: String,
+    #[schema(value_type = String)]
+    pub tenant_id: TenantId,
     /// `sub` of the owner.
     pub owner_sub: String,
     /// Creation time (RFC 3339).
@@ -43,7 +45,7 @@ impl From<Alert> for AlertOut {
             id: alert.id,
             title: alert.title,
             severity: alert.severity,
-            tenant_id: alert.tenant_id.to_string(),
+            tenant_id: alert.tenant_id,
             owner_sub: alert.owner_sub,
             created_at: alert.created_at,
             acknowledged_at: alert.acknowledged_at,

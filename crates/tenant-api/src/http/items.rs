@@ -15,6 +15,7 @@ use super::pagination::{with_cursor, ListParams};
 use super::routes::RouterExt;
 use crate::config::TenantMode;
 use crate::domain::item::{Item, ItemName};
+use crate::domain::tenant::TenantId;
 use crate::state::AppState;
 
 /// An item.
@@ -25,7 +26,8 @@ pub struct ItemOut {
     /// Display name.
     pub name: String,
     /// Owning tenant.
-    pub tenant_id: String,
+    #[schema(value_type = String)]
+    pub tenant_id: TenantId,
     /// `sub` of the creator.
     pub owner_sub: String,
     /// Creation time (RFC 3339).
@@ -41,7 +43,7 @@ impl From<Item> for ItemOut {
         Self {
             id: item.id,
             name: item.name,
-            tenant_id: item.tenant_id.to_string(),
+            tenant_id: item.tenant_id,
             owner_sub: item.owner_sub,
             created_at: item.created_at,
             updated_at: item.updated_at,

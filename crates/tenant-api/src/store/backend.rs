@@ -1,14 +1,17 @@
 //! The store traits implemented once for any sqlx backend.
 //!
-//! Both backends run the same SQL from [`super::sql`]; they differ only in how a tenant scope is
-//! opened (`scoped`): on PostgreSQL a transaction that sets `app.tenant_id` for row-level
-//! security, on SQLite a plain pooled connection (every operation is one statement, atomic on its
-//! own, so a transaction would only add two round trips). A macro instead of generics keeps the
-//! sqlx trait bounds out of sight.
+//! Both backends run the same SQL from [`super::sql`]. Writes go through sqlx here; they differ
+//! only in how a tenant scope is opened (`scoped_write`): on PostgreSQL a transaction that sets
+//! `app.tenant_id` for row-level security, on SQLite the single writer connection (every
+//! operation is one statement, atomic on its own, so a transaction would only add two round
+//! trips). Reads are each backend's own `fetch_*` methods: sqlx on PostgreSQL, in-place rusqlite
+//! on SQLite (see `sqlite/readers.rs`). A macro instead of generics keeps the sqlx trait bounds
+//! out of sight.
 
 /// Implements `ItemStore`, `AlertStore`, `SignOutStore` and `Ping` for `$store` on database
-/// `$db`. The store provides `scoped(&TenantId)` / `scoped_write(&TenantId)` (a tenant scope for
-/// reading / writing) and `pool()` / `write_pool()` (for the tenant-less sign-out records).
+/// `$db`. The store provides `scoped_write(&TenantId)` (a tenant scope for writing),
+/// `write_pool()` (for the tenant-less sign-out records) and the reads `fetch_item_page`,
+/// `fetch_item`, `fetch_alert_page`, `fetch_alert`, `fetch_sign_outs_since` and `fetch_ping`.
 macro_rules! impl_stores {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]
@@ -18,17 +21,7 @@ macro_rules! impl_stores {
                 tenant: &TenantId,
                 page: PageRequest,
             ) -> Result<Page<Item>, StoreError> {
-                let mut tx = self.scoped(tenant).await?;
-                let rows: Vec<ItemRow> = sqlx::query_as::<$db, ItemRow>(sql::LIST_ITEMS)
-                    .bind(tenant.as_str())
-                    .bind(page.after)
-                    .bind(page.fetch_limit())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                tx.finish().await?;
-                Ok(Page::from_overfetch(convert(rows)?, page, |item: &Item| {
-                    item.id
-                }))
+                self.fetch_item_page(tenant, page).await
             }
 
             async fn create_item(
@@ -50,14 +43,7 @@ macro_rules! impl_stores {
             }
 
             async fn get_item(&self, tenant: &TenantId, id: i64) -> Result<Item, StoreError> {
-                let mut tx = self.scoped(tenant).await?;
-                let row = sqlx::query_as::<$db, ItemRow>(sql::GET_ITEM)
-                    .bind(tenant.as_str())
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                tx.finish().await?;
-                Ok(Item::try_from(row.ok_or(StoreError::NotFound)?)?)
+                self.fetch_item(tenant, id).await
             }
 
             async fn rename_item(
@@ -101,20 +87,7 @@ macro_rules! impl_stores {
                 owner_sub: &str,
                 page: PageRequest,
             ) -> Result<Page<Alert>, StoreError> {
-                let mut tx = self.scoped(tenant).await?;
-                let rows: Vec<AlertRow> = sqlx::query_as::<$db, AlertRow>(sql::LIST_ALERTS)
-                    .bind(tenant.as_str())
-                    .bind(owner_sub)
-                    .bind(page.after)
-                    .bind(page.fetch_limit())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                tx.finish().await?;
-                Ok(Page::from_overfetch(
-                    convert(rows)?,
-                    page,
-                    |alert: &Alert| alert.id,
-                ))
+                self.fetch_alert_page(tenant, owner_sub, page).await
             }
 
             async fn create_alert(
@@ -143,8 +116,7 @@ macro_rules! impl_stores {
                 owner_sub: &str,
                 id: i64,
             ) -> Result<Alert, StoreError> {
-                self.alert_statement(sql::GET_ALERT, tenant, owner_sub, id, None)
-                    .await
+                self.fetch_alert(tenant, owner_sub, id).await
             }
 
             async fn delete_alert(
@@ -173,34 +145,14 @@ macro_rules! impl_stores {
                 owner_sub: &str,
                 id: i64,
             ) -> Result<Alert, StoreError> {
-                self.alert_statement(sql::ACK_ALERT, tenant, owner_sub, id, Some(now()))
-                    .await
-            }
-        }
-
-        impl $store {
-            /// Runs a statement addressing one alert by (tenant, owner, id) that returns it.
-            async fn alert_statement(
-                &self,
-                statement: &'static str,
-                tenant: &TenantId,
-                owner_sub: &str,
-                id: i64,
-                at: Option<time::OffsetDateTime>,
-            ) -> Result<Alert, StoreError> {
-                let mut tx = if at.is_some() {
-                    self.scoped_write(tenant).await?
-                } else {
-                    self.scoped(tenant).await?
-                };
-                let mut query = sqlx::query_as::<$db, AlertRow>(statement)
+                let mut tx = self.scoped_write(tenant).await?;
+                let row = sqlx::query_as::<$db, AlertRow>(sql::ACK_ALERT)
                     .bind(tenant.as_str())
                     .bind(owner_sub)
-                    .bind(id);
-                if let Some(at) = at {
-                    query = query.bind(at);
-                }
-                let row = query.fetch_optional(&mut *tx).await?;
+                    .bind(id)
+                    .bind(now())
+                    .fetch_optional(&mut *tx)
+                    .await?;
                 tx.finish().await?;
                 Ok(Alert::try_from(row.ok_or(StoreError::NotFound)?)?)
             }
@@ -224,10 +176,7 @@ macro_rules! impl_stores {
             }
 
             async fn sign_outs_since(&self, since: i64) -> Result<Vec<(String, i64)>, StoreError> {
-                Ok(sqlx::query_as::<$db, (String, i64)>(sql::SIGN_OUTS_SINCE)
-                    .bind(since)
-                    .fetch_all(self.pool())
-                    .await?)
+                self.fetch_sign_outs_since(since).await
             }
 
             async fn purge_sign_outs(&self, now: i64) -> Result<u64, StoreError> {
@@ -242,8 +191,7 @@ macro_rules! impl_stores {
         #[async_trait::async_trait]
         impl $crate::store::Ping for $store {
             async fn ping(&self) -> Result<(), StoreError> {
-                sqlx::query::<$db>("SELECT 1").execute(self.pool()).await?;
-                Ok(())
+                self.fetch_ping().await
             }
         }
     };

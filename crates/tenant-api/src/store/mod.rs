@@ -20,6 +20,7 @@ use crate::domain::page::{Page, PageRequest};
 use crate::domain::tenant::TenantId;
 
 pub use postgres::PgStore;
+pub(crate) use sqlite::is_in_memory;
 pub use sqlite::SqliteStore;
 
 /// A storage failure.
@@ -31,6 +32,12 @@ pub enum StoreError {
     /// The database failed; the cause is logged, never shown to clients.
     #[error("database error")]
     Database(#[from] sqlx::Error),
+    /// A SQLite read failed; the cause is logged, never shown to clients.
+    #[error("database error")]
+    Sqlite(#[from] rusqlite::Error),
+    /// `DATABASE_URL` names an in-memory SQLite database.
+    #[error("in-memory SQLite is not supported: DATABASE_URL must name a file")]
+    InMemory,
     /// Applying migrations failed.
     #[error("migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),

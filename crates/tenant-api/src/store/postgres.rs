@@ -70,6 +70,86 @@ impl PgStore {
             .await?;
         Ok(tx)
     }
+
+    async fn fetch_item_page(
+        &self,
+        tenant: &TenantId,
+        page: PageRequest,
+    ) -> Result<Page<Item>, StoreError> {
+        let mut tx = self.scoped(tenant).await?;
+        let rows: Vec<ItemRow> = sqlx::query_as(sql::LIST_ITEMS)
+            .bind(tenant.as_str())
+            .bind(page.after)
+            .bind(page.fetch_limit())
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Page::from_overfetch(convert(rows)?, page, |item: &Item| {
+            item.id
+        }))
+    }
+
+    async fn fetch_item(&self, tenant: &TenantId, id: i64) -> Result<Item, StoreError> {
+        let mut tx = self.scoped(tenant).await?;
+        let row: Option<ItemRow> = sqlx::query_as(sql::GET_ITEM)
+            .bind(tenant.as_str())
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Item::try_from(row.ok_or(StoreError::NotFound)?)?)
+    }
+
+    async fn fetch_alert_page(
+        &self,
+        tenant: &TenantId,
+        owner_sub: &str,
+        page: PageRequest,
+    ) -> Result<Page<Alert>, StoreError> {
+        let mut tx = self.scoped(tenant).await?;
+        let rows: Vec<AlertRow> = sqlx::query_as(sql::LIST_ALERTS)
+            .bind(tenant.as_str())
+            .bind(owner_sub)
+            .bind(page.after)
+            .bind(page.fetch_limit())
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Page::from_overfetch(
+            convert(rows)?,
+            page,
+            |alert: &Alert| alert.id,
+        ))
+    }
+
+    async fn fetch_alert(
+        &self,
+        tenant: &TenantId,
+        owner_sub: &str,
+        id: i64,
+    ) -> Result<Alert, StoreError> {
+        let mut tx = self.scoped(tenant).await?;
+        let row: Option<AlertRow> = sqlx::query_as(sql::GET_ALERT)
+            .bind(tenant.as_str())
+            .bind(owner_sub)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Alert::try_from(row.ok_or(StoreError::NotFound)?)?)
+    }
+
+    async fn fetch_sign_outs_since(&self, since: i64) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(sqlx::query_as(sql::SIGN_OUTS_SINCE)
+            .bind(since)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn fetch_ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
 }
 
 impl_stores!(PgStore, Postgres);
