@@ -227,6 +227,15 @@ impl From<StoreError> for ApiError {
                 tracing::warn!("database pool exhausted");
                 Self::Unavailable
             }
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(failure, _))
+                if matches!(
+                    failure.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) =>
+            {
+                tracing::warn!(error = %failure, "SQLite read timed out on a lock");
+                Self::Unavailable
+            }
             other => Self::Internal(anyhow::Error::new(other)),
         }
     }
@@ -262,5 +271,29 @@ impl From<PathRejection> for ApiError {
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
         Self::BadRequest(rejection.body_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite_failure(code: std::ffi::c_int) -> StoreError {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(code),
+            None,
+        ))
+    }
+
+    #[test]
+    fn a_locked_sqlite_read_is_503_and_other_failures_500() {
+        let busy = ApiError::from(sqlite_failure(rusqlite::ffi::SQLITE_BUSY));
+        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let corrupt = ApiError::from(sqlite_failure(rusqlite::ffi::SQLITE_CORRUPT));
+        assert_eq!(corrupt.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            ApiError::from(StoreError::NotFound).status(),
+            StatusCode::NOT_FOUND
+        );
     }
 }

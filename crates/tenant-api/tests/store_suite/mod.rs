@@ -172,6 +172,48 @@ pub async fn sign_outs_are_upserted_listed_and_purged(db: TestStores) {
     db.stores.ping.ping().await.unwrap();
 }
 
+/// Writers and readers at once, across tenants: every write is visible to the very next read
+/// (on SQLite the two go through different connections), and no tenant sees another's rows.
+pub async fn concurrent_writes_are_read_back_at_once(db: TestStores) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for writer in 0..8 {
+        let items = db.stores.items.clone();
+        tasks.spawn(async move {
+            let tenant = tenant(&format!("t{}", writer % 2));
+            for n in 0..25 {
+                let label = format!("w{writer}-{n}");
+                let created = items
+                    .create_item(&tenant, "sub", &name(&label))
+                    .await
+                    .unwrap();
+                let read = items.get_item(&tenant, created.id).await.unwrap();
+                assert_eq!(read, created);
+                let page = items
+                    .list_items(&tenant, PageRequest::parse(Some(100), None).unwrap())
+                    .await
+                    .unwrap();
+                assert!(page.rows.iter().all(|item| item.tenant_id == tenant));
+            }
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.unwrap();
+    }
+    for (t, expected) in [("t0", 100), ("t1", 100)] {
+        let mut seen = 0;
+        let mut page = first_page(100);
+        loop {
+            let got = db.stores.items.list_items(&tenant(t), page).await.unwrap();
+            seen += got.rows.len();
+            match got.next_cursor {
+                Some(cursor) => page = PageRequest::parse(Some(100), Some(&cursor)).unwrap(),
+                None => break,
+            }
+        }
+        assert_eq!(seen, expected, "tenant {t}");
+    }
+}
+
 /// One `#[tokio::test]` per suite check, each on a fresh database from `$connect`.
 #[macro_export]
 macro_rules! store_suite {
@@ -192,6 +234,10 @@ macro_rules! store_suite {
         async fn alerts_belong_to_their_owner_within_the_tenant() {
             $crate::store_suite::alerts_belong_to_their_owner_within_the_tenant($connect().await)
                 .await;
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn concurrent_writes_are_read_back_at_once() {
+            $crate::store_suite::concurrent_writes_are_read_back_at_once($connect().await).await;
         }
         #[tokio::test]
         async fn sign_outs_are_upserted_listed_and_purged() {

@@ -52,6 +52,9 @@ impl SqliteStore {
         }
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            // A local file connection cannot go stale; testing it would cost a round trip to
+            // sqlx's connection thread on every write.
+            .test_before_acquire(false)
             // Kept open, so WAL's shared-memory file outlives idle periods.
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(5))
