@@ -84,6 +84,7 @@ impl CognitoSetup {
                 }
             }
         };
+        let gateway = setup.gateway.with_max_in_flight(cognito.max_in_flight);
         // An issuer override moves the default JWKS location with it (emulators serve both).
         let issuer = cognito.issuer.clone().unwrap_or(setup.issuer);
         let jwks_url = match (&cognito.jwks_url, &cognito.issuer) {
@@ -92,6 +93,7 @@ impl CognitoSetup {
             (None, None) => setup.jwks_url,
         };
         Ok(Self {
+            gateway,
             issuer,
             jwks_url,
             ..setup

@@ -1,6 +1,6 @@
 //! Password hashing with argon2id and verification.
 //!
-//! Each hash costs tens of milliseconds of CPU and 19 MiB of memory, so it runs on tokio's
+//! Each hash costs tens of milliseconds of CPU and 7 MiB of memory, so it runs on tokio's
 //! blocking pool (never on a runtime worker, where it would stall every other request) and at
 //! most one per core at a time (which also bounds the memory held by concurrent hashes).
 

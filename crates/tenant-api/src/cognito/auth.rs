@@ -74,6 +74,7 @@ fn tokens(result: Option<&AuthenticationResultType>) -> Result<Tokens, CognitoEr
 impl Cognito {
     /// AdminInitiateAuth with ADMIN_USER_PASSWORD_AUTH.
     pub async fn login(&self, email: &str, password: &str) -> Result<LoginOutcome, CognitoError> {
+        let _turn = self.turn().await?;
         let mut request = self
             .client
             .admin_initiate_auth()
@@ -110,6 +111,7 @@ impl Cognito {
         new_password: &str,
         session: &str,
     ) -> Result<Tokens, CognitoError> {
+        let _turn = self.turn().await?;
         let mut request = self
             .client
             .admin_respond_to_auth_challenge()
@@ -143,6 +145,7 @@ impl Cognito {
         refresh_token: &str,
         internal_username: Option<&str>,
     ) -> Result<Tokens, CognitoError> {
+        let _turn = self.turn().await?;
         let mut request = self
             .client
             .admin_initiate_auth()
@@ -170,6 +173,7 @@ impl Cognito {
     /// GlobalSignOut with the user's access token. A token Cognito already refuses (revoked or
     /// expired) counts as signed out.
     pub async fn global_sign_out(&self, access_token: &str) -> Result<(), CognitoError> {
+        let _turn = self.turn().await?;
         match self
             .client
             .global_sign_out()
@@ -187,6 +191,7 @@ impl Cognito {
 
     /// GetUser with the user's access token.
     pub async fn get_user(&self, access_token: &str) -> Result<UserProfile, CognitoError> {
+        let _turn = self.turn().await?;
         let response = self
             .client
             .get_user()

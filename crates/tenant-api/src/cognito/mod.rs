@@ -8,6 +8,7 @@ mod auth;
 mod error;
 mod secret_hash;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::timeout::TimeoutConfig;
@@ -15,6 +16,7 @@ use aws_config::BehaviorVersion;
 use aws_sdk_cognitoidentityprovider::config::{Credentials, Region};
 use aws_sdk_cognitoidentityprovider::Client;
 use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 pub use admin::{CreatedUser, UserSummary};
 pub use auth::{LoginOutcome, Tokens, UserProfile};
@@ -32,6 +34,12 @@ pub struct CognitoTarget {
     pub static_credentials: bool,
 }
 
+/// Cognito calls in flight at once when not configured (`COGNITO_MAX_IN_FLIGHT`).
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
+
+/// How long a call waits for its turn before the request is answered 503.
+const IN_FLIGHT_WAIT: Duration = Duration::from_secs(10);
+
 /// Talks to one user pool and app client.
 #[derive(Clone, Debug)]
 pub struct Cognito {
@@ -39,6 +47,11 @@ pub struct Cognito {
     pool_id: String,
     client_id: String,
     client_secret: Option<SecretString>,
+    /// A bulkhead: at most this many calls in flight, the rest wait in order. Under a burst of
+    /// sign-ins, calls queue here (cheaply) instead of piling onto Cognito, where each would
+    /// hold an SDK request open until its attempt timeout turned it into a 503. It also keeps
+    /// the instance under Cognito's per-account request quotas.
+    in_flight: Arc<Semaphore>,
 }
 
 impl Cognito {
@@ -81,6 +94,24 @@ impl Cognito {
             pool_id: pool_id.into(),
             client_id: client_id.into(),
             client_secret,
+            in_flight: Arc::new(Semaphore::new(DEFAULT_MAX_IN_FLIGHT)),
+        }
+    }
+
+    /// The same gateway, allowing `max` calls in flight at once (at least one).
+    pub fn with_max_in_flight(mut self, max: usize) -> Self {
+        self.in_flight = Arc::new(Semaphore::new(max.max(1)));
+        self
+    }
+
+    /// Waits for a turn to call Cognito; [`CognitoError::Unavailable`] after [`IN_FLIGHT_WAIT`].
+    async fn turn(&self) -> Result<SemaphorePermit<'_>, CognitoError> {
+        match tokio::time::timeout(IN_FLIGHT_WAIT, self.in_flight.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(_)) | Err(_) => {
+                tracing::warn!("Cognito calls saturated: request waited too long for a turn");
+                Err(CognitoError::Unavailable)
+            }
         }
     }
 
@@ -104,5 +135,41 @@ impl Cognito {
         self.client_secret
             .as_ref()
             .map(|secret| secret_hash(secret.expose_secret(), username, &self.client_id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A gateway whose SDK client points where nothing answers (no call is made here).
+    fn gateway() -> Cognito {
+        let config = aws_sdk_cognitoidentityprovider::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url("http://127.0.0.1:9")
+            .build();
+        Cognito::new(Client::from_conf(config), "us-east-1_x", "client", None)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn calls_beyond_the_limit_wait_their_turn_then_give_up_with_503() {
+        let cognito = gateway().with_max_in_flight(1);
+        let first = cognito.turn().await.unwrap();
+
+        // The second waits while the first is in flight, and gets the turn once it ends.
+        let waiting = tokio::spawn({
+            let cognito = cognito.clone();
+            async move { cognito.turn().await.map(drop) }
+        });
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        assert!(!waiting.is_finished());
+        drop(first);
+        assert!(waiting.await.unwrap().is_ok());
+
+        // Held for longer than the wait bound: the next caller is refused as Unavailable.
+        let _held = cognito.turn().await.unwrap();
+        let refused = cognito.turn().await;
+        assert!(matches!(refused, Err(CognitoError::Unavailable)));
     }
 }

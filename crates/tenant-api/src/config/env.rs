@@ -273,6 +273,18 @@ fn cognito(env: &EnvSource) -> Result<CognitoConfig, ConfigError> {
         issuer: endpoint(env, "COGNITO_ISSUER")?,
         jwks_url: endpoint(env, "COGNITO_JWKS_URL")?,
         extra_client_ids: env.list("COGNITO_EXTRA_CLIENT_IDS"),
+        max_in_flight: match env.parse(
+            "COGNITO_MAX_IN_FLIGHT",
+            crate::cognito::DEFAULT_MAX_IN_FLIGHT,
+        )? {
+            0 => {
+                return Err(ConfigError::new(
+                    "COGNITO_MAX_IN_FLIGHT",
+                    "= 0: at least one call must be allowed",
+                ))
+            }
+            n => n,
+        },
     })
 }
 
@@ -381,6 +393,8 @@ mod tests {
             ("LOG_FORMAT", "xml"),
             ("TRUSTED_PROXIES", "10.0.0.0/33"),
             ("REQUEST_TIMEOUT_SECS", "0"),
+            ("COGNITO_MAX_IN_FLIGHT", "0"),
+            ("COGNITO_MAX_IN_FLIGHT", "many"),
         ];
         for (name, value) in cases {
             let mut pairs = vec![(name, value)];

@@ -81,6 +81,8 @@ pub struct CognitoConfig {
     /// `COGNITO_EXTRA_CLIENT_IDS`: other app clients whose tokens the API accepts (for example
     /// the Hosted UI web client), besides the server client.
     pub extra_client_ids: Vec<String>,
+    /// `COGNITO_MAX_IN_FLIGHT`: Cognito calls this instance makes at once; more wait their turn.
+    pub max_in_flight: usize,
 }
 
 /// Accepted `Host` header values, with Django's semantics (`*`, exact names, `.example.com`).
@@ -187,6 +189,7 @@ impl Config {
                 issuer: None,
                 jwks_url: None,
                 extra_client_ids: Vec::new(),
+                max_in_flight: crate::cognito::DEFAULT_MAX_IN_FLIGHT,
             },
             tenancy: TenancyConfig::default(),
             log_format: LogFormat::Text,
