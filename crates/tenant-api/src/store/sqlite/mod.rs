@@ -106,7 +106,9 @@ impl SqliteStore {
         owner_sub: &str,
         page: PageRequest,
     ) -> Result<Page<Alert>, StoreError> {
-        let rows = (self.readers).read(|conn| reads::alerts(conn, tenant, owner_sub, page))?;
+        let rows = self
+            .readers
+            .read(|conn| reads::alerts(conn, tenant, owner_sub, page))?;
         Ok(Page::from_overfetch(rows, page, |alert| alert.id))
     }
 
@@ -116,7 +118,9 @@ impl SqliteStore {
         owner_sub: &str,
         id: i64,
     ) -> Result<Alert, StoreError> {
-        let alert = (self.readers).read(|conn| reads::alert(conn, tenant, owner_sub, id))?;
+        let alert = self
+            .readers
+            .read(|conn| reads::alert(conn, tenant, owner_sub, id))?;
         alert.ok_or(StoreError::NotFound)
     }
 
