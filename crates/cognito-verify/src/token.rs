@@ -2,8 +2,8 @@
 //! claims object. Nothing here decides whether a token is trusted; it only refuses what cannot be
 //! a Cognito RS256 token before any key lookup or RSA work happens.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
+use std::borrow::Cow;
+
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
 
@@ -34,8 +34,9 @@ pub(crate) struct UnverifiedToken<'a> {
 /// The protected header. Unknown members (`typ`, `jku`, `x5u`, `jwk`, `x5c`, …) are ignored on
 /// purpose: keys come only from the configured JWKS, never from the token.
 #[derive(Deserialize)]
-struct Header {
-    alg: String,
+struct Header<'a> {
+    #[serde(borrow)]
+    alg: Cow<'a, str>,
     #[serde(default)]
     kid: Option<String>,
     #[serde(default)]
@@ -100,18 +101,22 @@ pub(crate) fn parse(token: &str) -> Result<UnverifiedToken<'_>, VerifyError> {
 }
 
 /// Strict base64url: URL alphabet only (no `+`/`/`), no padding, no non-canonical trailing bits,
-/// no empty segment.
-fn decode(segment: &str) -> Result<Vec<u8>, VerifyError> {
+/// no empty segment. SIMD-accelerated: a token is about 1 KiB of base64, decoded on every
+/// verification that misses the token cache.
+pub(crate) fn decode(segment: &str) -> Result<Vec<u8>, VerifyError> {
     if segment.is_empty() {
         return Err(VerifyError::Malformed);
     }
-    URL_SAFE_NO_PAD
-        .decode(segment)
+    base64_simd::URL_SAFE_NO_PAD
+        .decode_to_vec(segment)
         .map_err(|_| VerifyError::Malformed)
 }
 
 #[cfg(test)]
 mod tests {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+
     use super::*;
 
     fn b64(s: &str) -> String {

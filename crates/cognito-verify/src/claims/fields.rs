@@ -1,14 +1,17 @@
 //! The claims object read in one pass: claims the verifier types are kept as loose JSON values
-//! by name, everything else goes to the `extra` map, and duplicate names are refused. Typed
+//! by name, everything else goes to the `extra` map, and duplicate names are refused. Names are
+//! borrowed from the payload while they are looked up: only untyped claims' names are copied. Typed
 //! reads then move values out (no copies); a claim of the wrong JSON type (a numeric `sub`, a
 //! string `exp`, a float, a `null`) is an invalid token, never a panic or a silent default.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::de::{Deserializer, Error as _, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use super::raw::RawClaims;
 use crate::error::VerifyError;
 
 /// Every claim name with a typed field in [`super::AccessClaims`] or [`super::IdClaims`].
@@ -59,8 +62,8 @@ impl Claims {
         known_index(name).and_then(|i| self.known[i].take())
     }
 
-    /// Claims not taken by a typed read, as a map (the token's "remaining claims").
-    pub(crate) fn finish(mut self) -> (Map<String, Value>, Vec<u8>) {
+    /// Claims not taken by a typed read (the token's "remaining claims"), with the payload.
+    pub(crate) fn finish(mut self) -> RawClaims {
         for (name, value) in KNOWN.iter().zip(self.known.iter_mut()) {
             // `token_use` was checked and is represented by the claims' variant.
             if *name == "token_use" {
@@ -70,7 +73,7 @@ impl Claims {
                 self.extra.insert((*name).to_owned(), value);
             }
         }
-        (self.extra, self.payload)
+        RawClaims::new(self.extra, self.payload)
     }
 }
 
@@ -90,22 +93,52 @@ impl<'de> Visitor<'de> for ClaimsVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Claims, A::Error> {
-        use serde::de::Error as _;
         let mut claims = Claims::default();
-        while let Some(name) = map.next_key::<String>()? {
+        while let Some(Name(name)) = map.next_key()? {
             // Values are parsed as JSON values, so serde_json's nesting limit applies to every
             // claim, typed or not.
             let value: Value = map.next_value()?;
             // Two members of one name are ambiguous (parsers disagree on which wins): refused.
             let duplicate = match known_index(&name) {
                 Some(i) => claims.known[i].replace(value).is_some(),
-                None => claims.extra.insert(name, value).is_some(),
+                None => claims.extra.insert(name.into_owned(), value).is_some(),
             };
             if duplicate {
                 return Err(A::Error::custom("duplicate claim"));
             }
         }
         Ok(claims)
+    }
+}
+
+/// A claim name: borrowed from the payload unless it contains escapes.
+struct Name<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Name<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(NameVisitor)
+    }
+}
+
+struct NameVisitor;
+
+impl<'de> Visitor<'de> for NameVisitor {
+    type Value = Name<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a claim name")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, name: &'de str) -> Result<Name<'de>, E> {
+        Ok(Name(Cow::Borrowed(name)))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Name<'de>, E> {
+        Ok(Name(Cow::Owned(name.to_owned())))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, name: String) -> Result<Name<'de>, E> {
+        Ok(Name(Cow::Owned(name)))
     }
 }
 
@@ -201,6 +234,14 @@ mod tests {
     }
 
     #[test]
+    fn escaped_names_are_read_like_plain_ones() {
+        let mut c: Claims = serde_json::from_str(r#"{"s\u0075b":"s","custom:\u0074":1}"#).unwrap();
+        assert_eq!(req_str(&mut c, "sub"), Ok("s".to_owned()));
+        assert_eq!(c.get("custom:t"), Some(&json!(1)));
+        assert!(serde_json::from_str::<Claims>(r#"{"sub":"a","s\u0075b":"b"}"#).is_err());
+    }
+
+    #[test]
     fn duplicate_claims_are_refused() {
         assert!(serde_json::from_str::<Claims>(r#"{"sub":"a","sub":"b"}"#).is_err());
         assert!(serde_json::from_str::<Claims>(r#"{"x":1,"x":1}"#).is_err());
@@ -211,7 +252,11 @@ mod tests {
     fn untaken_claims_end_up_in_the_remaining_map() {
         let mut c = claims(json!({"sub": "s", "email": "e", "custom:t": 1}));
         assert_eq!(req_str(&mut c, "sub"), Ok("s".to_owned()));
-        let (extra, _) = c.finish();
+        let raw = c.finish();
+        let extra: Map<String, Value> = raw
+            .extra()
+            .map(|(name, value)| (name.to_owned(), value.clone()))
+            .collect();
         assert_eq!(extra.len(), 2);
         assert_eq!(extra["email"], "e");
         assert_eq!(extra["custom:t"], 1);

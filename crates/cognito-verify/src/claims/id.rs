@@ -1,10 +1,7 @@
 //! [`IdClaims`]: the typed view of a Cognito ID token's payload.
 
-use std::sync::OnceLock;
-
-use serde_json::{Map, Value};
-
 use super::fields::{self, Claims};
+use super::raw::RawClaims;
 use crate::error::VerifyError;
 
 /// Claims of a verified Cognito ID token (`token_use: "id"`).
@@ -38,12 +35,8 @@ pub struct IdClaims {
     pub origin_jti: Option<String>,
     /// Cognito's authentication event id.
     pub event_id: Option<String>,
-    /// Claims without a typed field, parsed eagerly.
-    extra: Map<String, Value>,
-    /// The decoded payload, for [`Self::all_claims`].
-    payload: Vec<u8>,
-    /// Every claim, rebuilt from `payload` on first use: most requests never ask for it.
-    full: OnceLock<Map<String, Value>>,
+    /// Every claim as sent, and those without a typed field.
+    pub raw: RawClaims,
 }
 
 impl IdClaims {
@@ -62,7 +55,7 @@ impl IdClaims {
         let jti = fields::opt_str(&mut all, "jti")?;
         let origin_jti = fields::opt_str(&mut all, "origin_jti")?;
         let event_id = fields::opt_str(&mut all, "event_id")?;
-        let (extra, payload) = all.finish();
+        let raw = all.finish();
         Ok(Self {
             sub,
             iss,
@@ -77,29 +70,7 @@ impl IdClaims {
             jti,
             origin_jti,
             event_id,
-            extra,
-            payload,
-            full: OnceLock::new(),
+            raw,
         })
-    }
-
-    /// Every claim of the token, typed ones included, as sent.
-    pub fn all_claims(&self) -> &Map<String, Value> {
-        // The payload parsed as claims before, so it parses as a map now; an empty map is an
-        // unreachable fallback, not a silent failure mode.
-        self.full
-            .get_or_init(|| serde_json::from_slice(&self.payload).unwrap_or_default())
-    }
-
-    /// Any claim by name (typed ones included).
-    pub fn claim(&self, name: &str) -> Option<&Value> {
-        self.extra.get(name).or_else(|| self.all_claims().get(name))
-    }
-
-    /// The claims without a typed field (custom attributes and anything Cognito adds later).
-    pub fn extra_claims(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.extra
-            .iter()
-            .map(|(name, value)| (name.as_str(), value))
     }
 }

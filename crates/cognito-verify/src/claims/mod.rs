@@ -4,10 +4,12 @@
 mod access;
 mod fields;
 mod id;
+mod raw;
 
 pub use access::AccessClaims;
 pub(crate) use fields::Claims;
 pub use id::IdClaims;
+pub use raw::RawClaims;
 
 use serde_json::Value;
 
@@ -145,12 +147,17 @@ impl CognitoClaims {
         }
     }
 
+    /// Every claim as sent, and those without a typed field.
+    pub fn raw(&self) -> &RawClaims {
+        match self {
+            Self::Access(c) => &c.raw,
+            Self::Id(c) => &c.raw,
+        }
+    }
+
     /// Any claim by name, as sent (for example `custom:tenant_id`).
     pub fn claim(&self, name: &str) -> Option<&Value> {
-        match self {
-            Self::Access(c) => c.claim(name),
-            Self::Id(c) => c.claim(name),
-        }
+        self.raw().get(name)
     }
 
     /// A claim by name if it is a string.
@@ -160,10 +167,7 @@ impl CognitoClaims {
 
     /// Every claim of the token, as sent.
     pub fn all_claims(&self) -> &serde_json::Map<String, Value> {
-        match self {
-            Self::Access(c) => c.all_claims(),
-            Self::Id(c) => c.all_claims(),
-        }
+        self.raw().all()
     }
 }
 
@@ -194,7 +198,7 @@ mod tests {
         let CognitoClaims::Id(id) = &claims else {
             unreachable!("typed as id")
         };
-        let extra: Vec<_> = id.extra_claims().map(|(k, _)| k).collect();
+        let extra: Vec<_> = id.raw.extra().map(|(k, _)| k).collect();
         assert_eq!(extra, vec!["custom:tenant_id"]);
     }
 

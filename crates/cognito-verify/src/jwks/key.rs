@@ -4,8 +4,6 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use aws_lc_rs::signature::{ParsedPublicKey, RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use serde::Deserialize;
 
 /// RSA moduli below 2048 bits are refused outright (aws-lc-rs would refuse them at verify time
@@ -118,9 +116,7 @@ pub(crate) fn parse_jwk(value: &serde_json::Value) -> Result<(String, VerifyingK
 /// Strict base64url of a big-endian unsigned integer; leading zero bytes (which some JWKS
 /// producers emit despite RFC 7518) are stripped because the backend refuses them.
 fn decode_unsigned(b64: &str, name: &str) -> Result<Vec<u8>, String> {
-    let bytes = URL_SAFE_NO_PAD
-        .decode(b64)
-        .map_err(|_| format!("{name} is not strict base64url"))?;
+    let bytes = crate::token::decode(b64).map_err(|_| format!("{name} is not strict base64url"))?;
     let start = bytes
         .iter()
         .position(|&b| b != 0)
@@ -130,8 +126,11 @@ fn decode_unsigned(b64: &str, name: &str) -> Result<Vec<u8>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
     use serde_json::json;
+
+    use super::*;
 
     #[test]
     fn non_rsa_non_sig_and_non_rs256_keys_are_skipped() {
