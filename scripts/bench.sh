@@ -24,7 +24,8 @@ usage: scripts/bench.sh [options]
   --binary PATH       measure this tenant-api binary instead (implies --no-build), e.g. an
                       older build kept for an A/B comparison in the same session
   --no-scale          skip the 1,000,000-item scale case
-  --profile DIR       also record perf cpu-clock profiles (items list, health) into DIR
+  --profile DIR       also record perf cpu-clock profiles (health, items list of 50 and of 1
+                      row) into DIR
   --out FILE          also write the result tables (markdown) to FILE
   --external-idp      run the Cognito stand-in as its own process (`tenant-api idp`), so the
                       server's RSS excludes the stand-in's argon2 password hashing
@@ -246,6 +247,16 @@ rss_kib() { # PID FIELD
   printf '0'
 }
 
+cpu_ticks() { # PID: user + system CPU clock ticks the process has used so far
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { printf '0'; return; }
+  # Fields after "(comm) ": state is field 3, so utime (14) and stime (15) are the 12th and 13th.
+  # shellcheck disable=SC2086
+  set -- ${stat##*) }
+  printf '%s' "$(( ${12} + ${13} ))"
+}
+clk_tck=$(getconf CLK_TCK)
+
 results="$work/results.tsv"
 : >"$results"
 
@@ -275,7 +286,10 @@ run_case() {
     done
   ) &
   local poller=$!
+  local cpu_before
+  cpu_before=$(cpu_ticks "$server_pid")
   wrk -t"$threads" -c"$conns" -d"${duration}s" --timeout 10s -s "$lua" "$base$path" >"$wout" 2>&1 || true
+  local cpu_used=$(( $(cpu_ticks "$server_pid") - cpu_before ))
   touch "$stop_file"
   wait "$poller" 2>/dev/null || true
   local peak polled
@@ -292,12 +306,16 @@ run_case() {
   # shellcheck disable=SC2086
   local requests duration_us p50_us p99_us status socket
   eval "$(printf '%s' "${line#RESULT }" | tr ' ' '\n' | sed 's/^/local /')"
-  local rps
+  local rps cpu_us
   rps=$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$conns" "$name" "$rps" "$p50_us" "$p99_us" \
-    "$((status + socket))" "$peak" >>"$results"
-  printf '  %-8s %4s conns  %-13s %9s req/s  p50 %7s µs  p99 %8s µs  errors %s (non-2xx %s, socket %s)  peak RSS %s KiB\n' \
-    "$backend" "$conns" "$name" "$rps" "$p50_us" "$p99_us" "$((status + socket))" "$status" "$socket" "$peak" >&2
+  # Server CPU time (user + system) per request: less sensitive than req/s to the load
+  # generator sharing the cores, though still to other tenants of a shared machine.
+  cpu_us=$(awk -v t="$cpu_used" -v hz="$clk_tck" -v r="$requests" \
+    'BEGIN { printf "%.1f", (r > 0 ? t / hz * 1e6 / r : 0) }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$conns" "$name" "$rps" "$p50_us" "$p99_us" \
+    "$((status + socket))" "$peak" "$cpu_us" >>"$results"
+  printf '  %-8s %4s conns  %-13s %9s req/s  p50 %7s µs  p99 %8s µs  errors %s (non-2xx %s, socket %s)  peak RSS %s KiB  server CPU %s µs/req\n' \
+    "$backend" "$conns" "$name" "$rps" "$p50_us" "$p99_us" "$((status + socket))" "$status" "$socket" "$peak" "$cpu_us" >&2
 }
 
 check_ok() { # METHOD PATH BODY TOKEN: one request, must be 2xx
@@ -383,6 +401,7 @@ alert_id=$(seed_via_api "$token")
 run_suite sqlite "$token" "$alert_id" 1
 if [ -n "$profile_dir" ]; then
   profile items_list /api/items/ "$token"
+  profile items_list_1 "/api/items/?limit=1" "$token"
   profile health /health ""
 fi
 stop_server
@@ -464,8 +483,8 @@ fi
 report() {
   echo "### Load cases ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, ${duration}s per case)"
   echo
-  echo "| backend | conns | case | req/s | p50 (ms) | p99 (ms) | errors | peak RSS (MiB) | req/s vs /health |"
-  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
+  echo "| backend | conns | case | req/s | p50 (ms) | p99 (ms) | errors | peak RSS (MiB) | server CPU (µs/req) | req/s vs /health |"
+  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"
   awk -F'\t' '
     $1 !~ /^scale-/ { if ($3 == "health") base[$1 FS $2] = $4; row[NR] = $0 }
     END {
@@ -473,8 +492,8 @@ report() {
         if (!(i in row)) continue
         split(row[i], f, "\t")
         b = base[f[1] FS f[2]]
-        printf "| %s | %s | %s | %s | %.2f | %.2f | %s | %.1f | %s |\n", f[1], f[2], f[3], f[4],
-          f[5] / 1000, f[6] / 1000, f[7], f[8] / 1024, (b > 0 ? sprintf(100 * f[4] / b < 10 ? "%.1f %%" : "%.0f %%", 100 * f[4] / b) : "-")
+        printf "| %s | %s | %s | %s | %.2f | %.2f | %s | %.1f | %s | %s |\n", f[1], f[2], f[3], f[4],
+          f[5] / 1000, f[6] / 1000, f[7], f[8] / 1024, f[9], (b > 0 ? sprintf(100 * f[4] / b < 10 ? "%.1f %%" : "%.0f %%", 100 * f[4] / b) : "-")
       }
     }' "$results"
   if [ "$scale" = 1 ]; then

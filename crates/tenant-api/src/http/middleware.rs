@@ -31,14 +31,15 @@ pub(super) fn apply(
 ) -> Router<AppState> {
     let timeout = config.limits.request_timeout;
     router
-        .layer(from_fn_with_state(state.clone(), check_host))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(
             ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(|_: BoxError| async { ApiError::Timeout }))
                 .timeout(timeout),
         )
-        .layer(from_fn_with_state(state, record_metrics))
+        // One function middleware for both jobs: each `from_fn` layer clones and boxes the
+        // rest of the stack on every request.
+        .layer(from_fn_with_state(state, check_host_and_record))
         .layer(cors(config))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request| {
@@ -83,20 +84,13 @@ fn cors(config: &Config) -> CorsLayer {
     layer.allow_origin(AllowOrigin::list(origins))
 }
 
-async fn check_host(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .or_else(|| request.uri().host())
-        .unwrap_or_default();
-    if !state.allowed_hosts.allows(host) {
-        return ApiError::InvalidHost.into_response();
-    }
-    next.run(request).await
-}
-
-async fn record_metrics(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Refuses a `Host` outside `ALLOWED_HOSTS`, then counts the request (refused ones included,
+/// and timeouts and panics, which the inner layers turn into responses) by route and status.
+async fn check_host_and_record(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let route = request
@@ -104,7 +98,11 @@ async fn record_metrics(State(state): State<AppState>, request: Request, next: N
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".to_owned());
-    let response = next.run(request).await;
+    let response = if host_allowed(&state, &request) {
+        next.run(request).await
+    } else {
+        ApiError::InvalidHost.into_response()
+    };
     state.metrics.request(
         method.as_str(),
         &route,
@@ -112,6 +110,16 @@ async fn record_metrics(State(state): State<AppState>, request: Request, next: N
         started.elapsed(),
     );
     response
+}
+
+fn host_allowed(state: &AppState, request: &Request) -> bool {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| request.uri().host())
+        .unwrap_or_default();
+    state.allowed_hosts.allows(host)
 }
 
 fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {
