@@ -167,7 +167,7 @@ fn benches(c: &mut Criterion) {
 /// Best-of-blocks timing with raw and full verification interleaved, so that load from other
 /// processes on a shared machine hits both sides alike; prints the (b)/(a) ratio.
 fn interleaved(s: &Setup, raw: &dyn Fn()) {
-    const ROUNDS: u32 = 30;
+    const ROUNDS: u32 = 100;
     const PER_BLOCK: u32 = 200;
     const HITS_PER_BLOCK: u32 = 5_000;
     let per_op = |started: Instant, n: u32| started.elapsed().as_secs_f64() / f64::from(n);
