@@ -36,7 +36,7 @@ mod token;
 mod verifier;
 
 pub use builder::VerifierBuilder;
-pub use claims::{AccessClaims, CognitoClaims, IdClaims, RawClaims};
+pub use claims::{AccessClaims, CognitoClaims, CommonClaims, IdClaims, RawClaims};
 pub use config::{ParseTokenUseError, PoolConfig, TokenUse};
 pub use error::{ConfigError, ErrorKind, VerifyError};
 #[cfg(feature = "axum")]

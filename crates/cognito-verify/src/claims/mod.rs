@@ -2,11 +2,13 @@
 //! the accessors a service needs regardless of token use.
 
 mod access;
+mod common;
 mod fields;
 mod id;
 mod raw;
 
 pub use access::AccessClaims;
+pub use common::CommonClaims;
 pub(crate) use fields::Claims;
 pub use id::IdClaims;
 pub use raw::RawClaims;
@@ -34,12 +36,17 @@ impl CognitoClaims {
         }
     }
 
+    /// The claims both kinds of token carry.
+    pub fn common(&self) -> &CommonClaims {
+        match self {
+            Self::Access(c) => &c.common,
+            Self::Id(c) => &c.common,
+        }
+    }
+
     /// The user's stable id (`sub`).
     pub fn sub(&self) -> &str {
-        match self {
-            Self::Access(c) => &c.sub,
-            Self::Id(c) => &c.sub,
-        }
+        &self.common().sub
     }
 
     /// Which kind of token these claims came from.
@@ -69,10 +76,7 @@ impl CognitoClaims {
 
     /// `cognito:groups` (empty when absent).
     pub fn groups(&self) -> &[String] {
-        match self {
-            Self::Access(c) => &c.groups,
-            Self::Id(c) => &c.groups,
-        }
+        &self.common().groups
     }
 
     /// Space-separated OAuth scopes (access tokens only).
@@ -85,58 +89,37 @@ impl CognitoClaims {
 
     /// Issue time, seconds since the epoch.
     pub fn iat(&self) -> u64 {
-        match self {
-            Self::Access(c) => c.iat,
-            Self::Id(c) => c.iat,
-        }
+        self.common().iat
     }
 
     /// Expiry, seconds since the epoch.
     pub fn exp(&self) -> u64 {
-        match self {
-            Self::Access(c) => c.exp,
-            Self::Id(c) => c.exp,
-        }
+        self.common().exp
     }
 
     /// Not-before, seconds since the epoch, if present.
     pub(crate) fn nbf(&self) -> Option<u64> {
-        match self {
-            Self::Access(c) => c.nbf,
-            Self::Id(c) => c.nbf,
-        }
+        self.common().nbf
     }
 
     /// When the user authenticated.
     pub fn auth_time(&self) -> Option<u64> {
-        match self {
-            Self::Access(c) => c.auth_time,
-            Self::Id(c) => c.auth_time,
-        }
+        self.common().auth_time
     }
 
     /// The authentication event's id, shared by every token refreshed from it.
     pub fn origin_jti(&self) -> Option<&str> {
-        match self {
-            Self::Access(c) => c.origin_jti.as_deref(),
-            Self::Id(c) => c.origin_jti.as_deref(),
-        }
+        self.common().origin_jti.as_deref()
     }
 
     /// This token's id.
     pub fn jti(&self) -> Option<&str> {
-        match self {
-            Self::Access(c) => c.jti.as_deref(),
-            Self::Id(c) => c.jti.as_deref(),
-        }
+        self.common().jti.as_deref()
     }
 
     /// The issuing pool's URL.
     pub fn issuer(&self) -> &str {
-        match self {
-            Self::Access(c) => &c.iss,
-            Self::Id(c) => &c.iss,
-        }
+        &self.common().iss
     }
 
     /// The client the token was issued to: `client_id` (access) or `aud` (ID).
