@@ -57,18 +57,17 @@ impl PgStore {
     }
 
     /// Opens a transaction whose row-level security policies admit only `tenant`'s rows.
+    ///
+    /// `BEGIN` and the tenant setting go to the server as one simple query (one round trip
+    /// instead of two), which cannot carry bind parameters: the tenant is written as a literal.
+    /// That is safe because a [`TenantId`] holds only `[A-Za-z0-9_-]`, checked again here.
+    /// `set_config(.., true)` is `SET LOCAL`: it ends with the transaction, so a pooled
+    /// connection never carries one request's tenant into the next.
     async fn scoped(
         &self,
         tenant: &TenantId,
     ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        // set_config(.., true) is SET LOCAL: it ends with the transaction, so a pooled connection
-        // never carries one request's tenant into the next.
-        sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
-            .bind(tenant.as_str())
-            .execute(&mut *tx)
-            .await?;
-        Ok(tx)
+        self.pool.begin_with(begin_scoped(tenant)?).await
     }
 
     async fn fetch_item_page(
@@ -152,4 +151,34 @@ impl PgStore {
     }
 }
 
+/// `BEGIN` followed by the transaction-local tenant setting, as one simple-query string.
+fn begin_scoped(tenant: &TenantId) -> Result<String, sqlx::Error> {
+    let id = tenant.as_str();
+    if !id
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return Err(sqlx::Error::Protocol(
+            "tenant id unfit for a SQL literal".into(),
+        ));
+    }
+    Ok(format!(
+        "BEGIN; SELECT set_config('app.tenant_id', '{id}', true)"
+    ))
+}
+
 impl_stores!(PgStore, Postgres);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scoped_begin_names_the_tenant_as_a_literal() {
+        let tenant = TenantId::parse("acme-1_B").unwrap();
+        assert_eq!(
+            begin_scoped(&tenant).unwrap(),
+            "BEGIN; SELECT set_config('app.tenant_id', 'acme-1_B', true)"
+        );
+    }
+}
