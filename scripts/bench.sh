@@ -4,7 +4,8 @@
 # Builds the release binary, starts tenant-api on the embedded defaults (in-process Cognito
 # stand-in, SQLite) in a fresh temporary data directory on 127.0.0.1, creates a user, completes
 # the NEW_PASSWORD_REQUIRED login, seeds data, then measures each case with wrk at 16 and 256
-# connections: req/s, p50, p99, errors (non-2xx + socket errors) and the server's peak RSS, plus
+# connections: req/s, p50, p99, errors (non-2xx + socket errors), the server's peak RSS (and its
+# anonymous part, without the mapped binary) and CPU time per request, plus
 # each case's req/s as a share of GET /health in the same run. A scale case compares one
 # tenant's first page and a deep cursor page on 1,000,000 items across 1,000 tenants with the
 # same requests on a nearly empty database. --postgres URL repeats the data cases on PostgreSQL.
@@ -273,15 +274,17 @@ run_case() {
   # Per-case peak RSS: reset the high-water mark (clear_refs 5), and also poll VmRSS.
   local hwm_reset=0
   if echo 5 2>/dev/null >"/proc/$server_pid/clear_refs"; then hwm_reset=1; fi
-  local peak_file="$work/peak" stop_file="$work/peak.stop"
-  rm -f "$stop_file"; echo 0 >"$peak_file"
+  local peak_file="$work/peak" anon_file="$work/peak.anon" stop_file="$work/peak.stop"
+  rm -f "$stop_file"; echo 0 >"$peak_file"; echo 0 >"$anon_file"
   (
-    max=0
+    max=0 max_anon=0
     for _ in $(seq 1 $(( (duration + 10) * 5 ))); do
       [ -e "$stop_file" ] && break
       kill -0 "$server_pid" 2>/dev/null || break
       cur=$(rss_kib "$server_pid" VmRSS)
       [ "$cur" -gt "$max" ] && { max=$cur; echo "$max" >"$peak_file"; }
+      cur=$(rss_kib "$server_pid" RssAnon)
+      [ "$cur" -gt "$max_anon" ] && { max_anon=$cur; echo "$max_anon" >"$anon_file"; }
       sleep 0.2
     done
   ) &
@@ -292,8 +295,9 @@ run_case() {
   local cpu_used=$(( $(cpu_ticks "$server_pid") - cpu_before ))
   touch "$stop_file"
   wait "$poller" 2>/dev/null || true
-  local peak polled
+  local peak polled anon
   polled=$(cat "$peak_file")
+  anon=$(cat "$anon_file")
   peak=$polled
   if [ "$hwm_reset" = 1 ]; then
     local hwm
@@ -312,10 +316,10 @@ run_case() {
   # generator sharing the cores, though still to other tenants of a shared machine.
   cpu_us=$(awk -v t="$cpu_used" -v hz="$clk_tck" -v r="$requests" \
     'BEGIN { printf "%.1f", (r > 0 ? t / hz * 1e6 / r : 0) }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$conns" "$name" "$rps" "$p50_us" "$p99_us" \
-    "$((status + socket))" "$peak" "$cpu_us" >>"$results"
-  printf '  %-8s %4s conns  %-13s %9s req/s  p50 %7s µs  p99 %8s µs  errors %s (non-2xx %s, socket %s)  peak RSS %s KiB  server CPU %s µs/req\n' \
-    "$backend" "$conns" "$name" "$rps" "$p50_us" "$p99_us" "$((status + socket))" "$status" "$socket" "$peak" "$cpu_us" >&2
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$conns" "$name" "$rps" "$p50_us" "$p99_us" \
+    "$((status + socket))" "$peak" "$cpu_us" "$anon" >>"$results"
+  printf '  %-8s %4s conns  %-13s %9s req/s  p50 %7s µs  p99 %8s µs  errors %s (non-2xx %s, socket %s)  peak RSS %s KiB (anonymous %s KiB)  server CPU %s µs/req\n' \
+    "$backend" "$conns" "$name" "$rps" "$p50_us" "$p99_us" "$((status + socket))" "$status" "$socket" "$peak" "$anon" "$cpu_us" >&2
 }
 
 check_ok() { # METHOD PATH BODY TOKEN: one request, must be 2xx
@@ -483,8 +487,8 @@ fi
 report() {
   echo "### Load cases ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, ${duration}s per case)"
   echo
-  echo "| backend | conns | case | req/s | p50 (ms) | p99 (ms) | errors | peak RSS (MiB) | server CPU (µs/req) | req/s vs /health |"
-  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| backend | conns | case | req/s | p50 (ms) | p99 (ms) | errors | peak RSS (MiB) | of it anonymous (MiB) | server CPU (µs/req) | req/s vs /health |"
+  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   awk -F'\t' '
     $1 !~ /^scale-/ { if ($3 == "health") base[$1 FS $2] = $4; row[NR] = $0 }
     END {
@@ -492,8 +496,8 @@ report() {
         if (!(i in row)) continue
         split(row[i], f, "\t")
         b = base[f[1] FS f[2]]
-        printf "| %s | %s | %s | %s | %.2f | %.2f | %s | %.1f | %s | %s |\n", f[1], f[2], f[3], f[4],
-          f[5] / 1000, f[6] / 1000, f[7], f[8] / 1024, f[9], (b > 0 ? sprintf(100 * f[4] / b < 10 ? "%.1f %%" : "%.0f %%", 100 * f[4] / b) : "-")
+        printf "| %s | %s | %s | %s | %.2f | %.2f | %s | %.1f | %.1f | %s | %s |\n", f[1], f[2], f[3], f[4],
+          f[5] / 1000, f[6] / 1000, f[7], f[8] / 1024, f[10] / 1024, f[9], (b > 0 ? sprintf(100 * f[4] / b < 10 ? "%.1f %%" : "%.0f %%", 100 * f[4] / b) : "-")
       }
     }' "$results"
   if [ "$scale" = 1 ]; then

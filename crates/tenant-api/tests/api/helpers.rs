@@ -125,6 +125,15 @@ impl TestApp {
             .unwrap()
     }
 
+    /// `GET /metrics` as text, with `Host: host` when given.
+    pub async fn metrics(&self, host: Option<&str>) -> String {
+        let mut request = self.request(Method::GET, "/metrics");
+        if let Some(host) = host {
+            request = request.header("host", host);
+        }
+        request.sent().await.text().await.unwrap()
+    }
+
     /// Creates a user with a known temporary password.
     pub async fn create_user(&self, email: &str, tenant: &str) {
         self.cognito

@@ -74,13 +74,7 @@ async fn metrics_expose_requests_verifications_jwks_and_logins() {
     app.authed(Method::GET, "/api/items/", "garbage", Some("acme"))
         .sent()
         .await;
-    let text = app
-        .request(Method::GET, "/metrics")
-        .sent()
-        .await
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics(None).await;
     for needle in [
         r#"tenant_api_http_requests_total{method="GET",route="/api/items/",status="200"} 1"#,
         r#"tenant_api_http_requests_total{method="GET",route="/api/items/",status="401"} 1"#,
