@@ -29,6 +29,13 @@ impl TenantId {
 
     /// Validates `raw` as a tenant id.
     pub fn parse(raw: &str) -> Result<Self, TenantIdError> {
+        Self::check(raw)?;
+        Ok(Self(Arc::from(raw)))
+    }
+
+    /// Whether `raw` follows the rules of a tenant id (1–64 characters of `[A-Za-z0-9_-]`),
+    /// without building one.
+    pub fn check(raw: &str) -> Result<(), TenantIdError> {
         if raw.is_empty() || raw.len() > Self::MAX_LEN {
             return Err(TenantIdError::Length);
         }
@@ -38,7 +45,7 @@ impl TenantId {
         {
             return Err(TenantIdError::Character);
         }
-        Ok(Self(Arc::from(raw)))
+        Ok(())
     }
 
     /// The single tenant used when multi-tenancy is disabled.

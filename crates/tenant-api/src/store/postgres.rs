@@ -154,14 +154,8 @@ impl PgStore {
 /// `BEGIN` followed by the transaction-local tenant setting, as one simple-query string.
 fn begin_scoped(tenant: &TenantId) -> Result<String, sqlx::Error> {
     let id = tenant.as_str();
-    if !id
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-    {
-        return Err(sqlx::Error::Protocol(
-            "tenant id unfit for a SQL literal".into(),
-        ));
-    }
+    TenantId::check(id)
+        .map_err(|_| sqlx::Error::Protocol("tenant id unfit for a SQL literal".into()))?;
     Ok(format!(
         "BEGIN; SELECT set_config('app.tenant_id', '{id}', true)"
     ))
