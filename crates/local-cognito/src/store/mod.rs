@@ -39,6 +39,9 @@ pub(crate) struct Store {
 
 const SCHEMA: &str = include_str!("schema.sql");
 
+/// Bytes of WAL kept on disk after a checkpoint has reset it (SQLite's default keeps all).
+const JOURNAL_SIZE_LIMIT: u64 = 64 << 20;
+
 /// How long a writer waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -50,6 +53,9 @@ impl Store {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .busy_timeout(BUSY_TIMEOUT)
+            // After a checkpoint that a long reader held back, the WAL file is cut back to this
+            // size when it is next reused, instead of keeping its high-water mark forever.
+            .pragma("journal_size_limit", JOURNAL_SIZE_LIMIT.to_string())
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)

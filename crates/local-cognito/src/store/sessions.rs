@@ -43,12 +43,15 @@ impl Store {
             .bind(hash)
             .execute(&self.pool)
             .await?;
+        // `fetch_all`, not `fetch_optional`: a write must step to completion, or SQLite skips
+        // its automatic WAL checkpoint (it runs only when a statement reaches SQLITE_DONE).
         let row: Option<(String, String, String, i64)> = sqlx::query_as(
             "DELETE FROM sessions WHERE hash = ? RETURNING pool_id, client_id, username, expires_at",
         )
         .bind(hash)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_all(&self.pool)
+        .await?
+        .pop();
         Ok(
             row.map(|(pool_id, client_id, username, expires_at)| Session {
                 pool_id,

@@ -36,10 +36,10 @@ macro_rules! impl_stores {
                     .bind(owner_sub)
                     .bind(name.as_str())
                     .bind(now())
-                    .fetch_one(&mut *tx)
+                    .fetch_all(&mut *tx)
                     .await?;
                 tx.finish().await?;
-                Ok(Item::try_from(row)?)
+                Ok(Item::try_from(returned(row)?)?)
             }
 
             async fn get_item(&self, tenant: &TenantId, id: i64) -> Result<Item, StoreError> {
@@ -58,10 +58,10 @@ macro_rules! impl_stores {
                     .bind(id)
                     .bind(name.as_str())
                     .bind(now())
-                    .fetch_optional(&mut *tx)
+                    .fetch_all(&mut *tx)
                     .await?;
                 tx.finish().await?;
-                Ok(Item::try_from(row.ok_or(StoreError::NotFound)?)?)
+                Ok(Item::try_from(returned(row)?)?)
             }
 
             async fn delete_item(&self, tenant: &TenantId, id: i64) -> Result<(), StoreError> {
@@ -104,10 +104,10 @@ macro_rules! impl_stores {
                     .bind(title.as_str())
                     .bind(severity.as_str())
                     .bind(now())
-                    .fetch_one(&mut *tx)
+                    .fetch_all(&mut *tx)
                     .await?;
                 tx.finish().await?;
-                Ok(Alert::try_from(row)?)
+                Ok(Alert::try_from(returned(row)?)?)
             }
 
             async fn get_alert(
@@ -151,10 +151,10 @@ macro_rules! impl_stores {
                     .bind(owner_sub)
                     .bind(id)
                     .bind(now())
-                    .fetch_optional(&mut *tx)
+                    .fetch_all(&mut *tx)
                     .await?;
                 tx.finish().await?;
-                Ok(Alert::try_from(row.ok_or(StoreError::NotFound)?)?)
+                Ok(Alert::try_from(returned(row)?)?)
             }
         }
 
@@ -198,6 +198,17 @@ macro_rules! impl_stores {
 }
 
 pub(super) use impl_stores;
+
+use super::StoreError;
+
+/// The row of a `… RETURNING` write, which every write fetches with `fetch_all`: the statement
+/// must run to completion. SQLite runs its automatic WAL checkpoint only when a statement steps to
+/// `SQLITE_DONE` (`doWalCallbacks` in `sqlite3_step`), never when one is reset after its first
+/// row, which is what `fetch_one`/`fetch_optional` do. With those, a service that only inserted
+/// never checkpointed and its WAL grew without bound (1.37 GB in 10 s of item creation).
+pub(super) fn returned<R>(rows: Vec<R>) -> Result<R, StoreError> {
+    rows.into_iter().next().ok_or(StoreError::NotFound)
+}
 
 /// Ends a tenant scope: commits a transaction, returns a plain connection to its pool.
 pub(super) trait Finish {

@@ -5,7 +5,7 @@ use std::time::Duration;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres, Transaction};
 
-use super::backend::{impl_stores, now, Finish};
+use super::backend::{impl_stores, now, returned, Finish};
 use super::rows::{convert, AlertRow, ItemRow};
 use super::{sql, StoreError};
 use crate::domain::alert::{Alert, AlertTitle, Severity};

@@ -18,6 +18,7 @@ mod errors;
 mod items;
 mod login;
 mod production;
+mod sqlite_wal;
 mod tenancy;
 
 /// The shared store suite on SQLite (or on PostgreSQL when TENANT_API_TEST_POSTGRES is set).

@@ -13,7 +13,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool};
 
-use super::backend::{impl_stores, now, Finish};
+use super::backend::{impl_stores, now, returned, Finish};
 use super::rows::{AlertRow, ItemRow};
 use super::{sql, StoreError};
 use crate::domain::alert::{Alert, AlertTitle, Severity};
@@ -21,6 +21,9 @@ use crate::domain::item::{Item, ItemName};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::tenant::TenantId;
 use readers::Readers;
+
+/// Bytes of WAL kept on disk after a checkpoint has reset it (SQLite's default keeps all).
+const JOURNAL_SIZE_LIMIT: u64 = 64 << 20;
 
 /// Tenant data in SQLite.
 #[derive(Debug)]
@@ -41,6 +44,9 @@ impl SqliteStore {
             // WAL + NORMAL is durable against application crashes, and fast.
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
+            // After a checkpoint that a long reader held back, the WAL file is cut back to this
+            // size when it is next reused, instead of keeping its high-water mark forever.
+            .pragma("journal_size_limit", JOURNAL_SIZE_LIMIT.to_string())
             .foreign_keys(true);
         // A fresh checkout has no data directory yet; SQLite creates the file but not its folder.
         let file = options.get_filename().to_owned();

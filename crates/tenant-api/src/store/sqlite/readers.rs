@@ -52,6 +52,12 @@ impl Readers {
             None => self.connect()?,
         };
         let result = read(&connection);
+        // A statement left unreset would keep its read snapshot, and with it every WAL frame
+        // written since: no checkpoint could pass it. Such a connection is closed, not kept.
+        if connection.is_busy() {
+            tracing::warn!("a SQLite read left a statement active; closing its connection");
+            return result;
+        }
         let mut idle = self.idle_list();
         if idle.len() < MAX_IDLE {
             idle.push(connection);
