@@ -11,6 +11,7 @@ use axum::http::HeaderMap;
 use cognito_verify::{CognitoClaims, ErrorKind};
 
 use super::error::ApiError;
+use crate::config::TenantMode;
 use crate::domain::tenant::TenantId;
 use crate::state::AppState;
 use crate::tenancy::RequestedTenant;
@@ -122,25 +123,69 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let user = AuthUser::from_request_parts(parts, state).await?;
         let state = AppState::from_ref(state);
-        let header_name = &state.tenants.config().header;
-        // Two tenant headers could be read differently by a proxy and by us: refuse them.
-        let mut values = parts.headers.get_all(header_name).iter();
-        let header = match (values.next(), values.next()) {
-            (None, _) => None,
-            (Some(value), None) => Some(value.to_str().map_err(|_| invalid_tenant())?),
-            (Some(_), Some(_)) => return Err(invalid_tenant()),
-        };
-        let host = parts
-            .headers
-            .get(HOST)
-            .and_then(|h| h.to_str().ok())
-            .or_else(|| parts.uri.host());
+        let requested = requested_tenant(parts, &state)?;
         let id = state
             .tenants
-            .resolve(&user.claims, &user.token, RequestedTenant { header, host })
+            .resolve(&user.claims, &user.token, requested)
             .await?;
         Ok(Tenant { user, id })
     }
+}
+
+/// A verified user, and the tenant the request names if it names one, proven exactly as for
+/// [`Tenant`]. For endpoints that need no tenant but must not answer for one the caller cannot
+/// prove.
+#[derive(Clone, Debug)]
+pub struct TenantIfNamed {
+    /// The verified user.
+    pub user: AuthUser,
+    /// The proven tenant, when the request named one.
+    pub id: Option<TenantId>,
+}
+
+impl<S> FromRequestParts<S> for TenantIfNamed
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        let state = AppState::from_ref(state);
+        let requested = requested_tenant(parts, &state)?;
+        let id = state
+            .tenants
+            .resolve_if_named(&user.claims, &user.token, requested)
+            .await?;
+        Ok(TenantIfNamed { user, id })
+    }
+}
+
+/// What the request says about its tenant: the tenant header and the Host.
+fn requested_tenant<'p>(
+    parts: &'p Parts,
+    state: &AppState,
+) -> Result<RequestedTenant<'p>, ApiError> {
+    let config = state.tenants.config();
+    // Two tenant headers could be read differently by a proxy and by us: refuse them.
+    let mut values = parts.headers.get_all(&config.header).iter();
+    let header = match (values.next(), values.next()) {
+        (None, _) => None,
+        (Some(value), None) => Some(value.to_str().map_err(|_| invalid_tenant())?),
+        (Some(_), Some(_)) => return Err(invalid_tenant()),
+    };
+    // Read as UTF-8 (not visible ASCII only) so that a non-ASCII subdomain reaches validation
+    // and is refused, instead of being skipped as if no tenant were named.
+    let host = match parts.headers.get(HOST) {
+        Some(value) => match std::str::from_utf8(value.as_bytes()) {
+            Ok(host) => Some(host),
+            Err(_) if config.mode == TenantMode::Subdomain => return Err(invalid_tenant()),
+            Err(_) => None,
+        },
+        None => parts.uri.host(),
+    };
+    Ok(RequestedTenant { header, host })
 }
 
 fn invalid_tenant() -> ApiError {

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::doc_parts::TenantScopedErrors;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{AppJson, AppPath, AppQuery, AuthUser, Tenant};
+use super::extract::{AppJson, AppPath, AppQuery, Tenant, TenantIfNamed};
 use super::pagination::{with_cursor, ListParams};
 use super::routes::RouterExt;
 use crate::config::TenantMode;
@@ -196,14 +196,15 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The verified caller (no tenant needed).
+/// The verified caller. No tenant is needed, but one the request names must be the caller's.
 #[utoipa::path(get, path = "/api/items/me", tag = "items", security(("bearer" = [])),
+    params(super::doc_parts::TenantHeader),
     responses(
         (status = 200, description = "The caller", body = MeOut),
-        (status = 401, description = "Missing or invalid token", body = ErrorBody),
+        TenantScopedErrors,
     ))]
-async fn me(user: AuthUser) -> AppJson<MeOut> {
-    let claims = &user.claims;
+async fn me(caller: TenantIfNamed) -> AppJson<MeOut> {
+    let claims = &caller.user.claims;
     AppJson(MeOut {
         sub: claims.sub().to_owned(),
         username: claims.username().map(str::to_owned),

@@ -75,14 +75,7 @@ impl TenantResolver {
         if !config.enabled {
             return Ok(TenantId::public());
         }
-        let requested = match config.mode {
-            TenantMode::Claim => None,
-            TenantMode::Header => requested.header,
-            TenantMode::Subdomain => requested.host.and_then(|host| {
-                tenant_label(host, config.main_domain.as_deref().unwrap_or_default())
-            }),
-        };
-        let Some(requested) = requested else {
+        let Some(requested) = self.named(requested) else {
             // No tenant asked for: the user's own tenant, when the token states it (claim mode
             // also asks Cognito, since access tokens never carry custom attributes).
             let own = match config.mode {
@@ -101,6 +94,37 @@ impl TenantResolver {
             Some(_) => Err(TenantError::Mismatch),
             None => Err(TenantError::NotProven),
         }
+    }
+
+    /// The tenant the request names, if any (only the mode's own source counts: the header in
+    /// header mode, the Host in subdomain mode, nothing in claim mode), before validation.
+    pub fn named<'r>(&self, requested: RequestedTenant<'r>) -> Option<&'r str> {
+        let config = &*self.config;
+        if !config.enabled {
+            return None;
+        }
+        match config.mode {
+            TenantMode::Claim => None,
+            TenantMode::Header => requested.header,
+            TenantMode::Subdomain => requested.host.and_then(|host| {
+                tenant_label(host, config.main_domain.as_deref().unwrap_or_default())
+            }),
+        }
+    }
+
+    /// For endpoints that need no tenant: `None` when the request names none, else the named
+    /// tenant after exactly the proof [`resolve`](Self::resolve) applies, so naming a tenant
+    /// one cannot prove is refused on every authenticated endpoint alike.
+    pub async fn resolve_if_named(
+        &self,
+        claims: &CognitoClaims,
+        token: &str,
+        requested: RequestedTenant<'_>,
+    ) -> Result<Option<TenantId>, TenantError> {
+        if self.named(requested).is_none() {
+            return Ok(None);
+        }
+        self.resolve(claims, token, requested).await.map(Some)
     }
 
     /// The user's tenant from the token claim, or else from Cognito (access tokens only).

@@ -210,6 +210,89 @@ async fn subdomain_mode_matches_whole_labels_of_the_main_domain() {
 }
 
 #[tokio::test]
+async fn a_malformed_subdomain_is_400_like_a_malformed_header() {
+    let app = spawn_app_with(|c| {
+        c.tenancy.mode = TenantMode::Subdomain;
+        c.tenancy.main_domain = Some("example.com".into());
+    })
+    .await;
+    let alice = app.signed_in_user("alice@example.com", "acme").await;
+    let hosts: [&[u8]; 5] = [
+        b".example.com",
+        b"...example.com",
+        b"a.acme.example.com",
+        b"\xc3\xa1cme.example.com",
+        b"acm\xe9.example.com",
+    ];
+    for host in hosts {
+        for path in ["/api/items/", "/api/items/me"] {
+            let response = app
+                .authed(Method::GET, path, &alice.access, None)
+                .header(
+                    "host",
+                    reqwest::header::HeaderValue::from_bytes(host).unwrap(),
+                )
+                .sent()
+                .await;
+            assert_error(response, StatusCode::BAD_REQUEST, "invalid_tenant").await;
+        }
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn me_needs_no_tenant_but_refuses_one_the_caller_cannot_prove() {
+    let app = spawn_app().await;
+    let alice = app.signed_in_user("alice@example.com", "acme").await;
+    for tenant in [None, Some("acme")] {
+        let me: Value = app
+            .authed(Method::GET, "/api/items/me", &alice.access, tenant)
+            .json_value()
+            .await;
+        assert_eq!(me["token_use"], "access");
+        assert!(me["sub"].as_str().is_some_and(|sub| !sub.is_empty()));
+    }
+    let response = app
+        .authed(Method::GET, "/api/items/me", &alice.access, Some("globex"))
+        .sent()
+        .await;
+    assert_error(response, StatusCode::FORBIDDEN, "tenant_mismatch").await;
+    let response = app
+        .authed(Method::GET, "/api/items/me", &alice.access, Some("a b"))
+        .sent()
+        .await;
+    assert_error(response, StatusCode::BAD_REQUEST, "invalid_tenant").await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn me_in_subdomain_mode_refuses_a_foreign_subdomain() {
+    let app = spawn_app_with(|c| {
+        c.tenancy.mode = TenantMode::Subdomain;
+        c.tenancy.main_domain = Some("example.com".into());
+    })
+    .await;
+    let alice = app.signed_in_user("alice@example.com", "acme").await;
+    let get = |host: &'static str| {
+        app.authed(Method::GET, "/api/items/me", &alice.access, None)
+            .header("host", host)
+            .send()
+    };
+    assert_eq!(
+        get("acme.example.com").await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(get("example.com").await.unwrap().status(), StatusCode::OK);
+    assert_error(
+        get("globex.example.com").await.unwrap(),
+        StatusCode::FORBIDDEN,
+        "tenant_mismatch",
+    )
+    .await;
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn non_strict_mode_trusts_the_header_as_the_original_design_did() {
     let app = spawn_app_with(|c| c.tenancy.strict = false).await;
     let alice = app.signed_in_user("alice@example.com", "acme").await;
