@@ -56,7 +56,8 @@ impl From<Alert> for AlertOut {
 /// A new alert.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct AlertIn {
-    /// Short description, 1–200 characters.
+    /// Short description, 1–200 characters (surrounding white space is trimmed).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
     /// Seriousness (default `info`).
     #[serde(default)]
@@ -72,7 +73,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The caller's alerts in the tenant, oldest first. The next page's cursor is in `X-Next-Cursor`.
-#[utoipa::path(get, path = "/api/alerts/", tag = "alerts", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/alerts/", operation_id = "list_alerts", tag = "alerts", security(("bearer" = [])),
     params(ListParams, super::doc_parts::TenantHeader),
     responses(
         (status = 200, description = "A page of alerts", body = [AlertOut],
@@ -94,7 +95,7 @@ async fn list(
 }
 
 /// Create an alert for the caller.
-#[utoipa::path(post, path = "/api/alerts/", tag = "alerts", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/alerts/", operation_id = "create_alert", tag = "alerts", security(("bearer" = [])),
     params(super::doc_parts::TenantHeader), request_body = AlertIn,
     responses(
         (status = 201, description = "Created", body = AlertOut),
@@ -116,7 +117,7 @@ async fn create(
 }
 
 /// One of the caller's alerts.
-#[utoipa::path(get, path = "/api/alerts/{id}", tag = "alerts", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/alerts/{id}", operation_id = "get_alert", tag = "alerts", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Alert id"), super::doc_parts::TenantHeader),
     responses(
         (status = 200, description = "The alert", body = AlertOut),
@@ -137,7 +138,7 @@ async fn read(
 }
 
 /// Delete one of the caller's alerts.
-#[utoipa::path(delete, path = "/api/alerts/{id}", tag = "alerts", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/api/alerts/{id}", operation_id = "delete_alert", tag = "alerts", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Alert id"), super::doc_parts::TenantHeader),
     responses(
         (status = 204, description = "Deleted"),
@@ -158,7 +159,7 @@ async fn remove(
 }
 
 /// Acknowledge one of the caller's alerts (idempotent; the first time is kept).
-#[utoipa::path(post, path = "/api/alerts/{id}/ack", tag = "alerts", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/alerts/{id}/ack", operation_id = "acknowledge_alert", tag = "alerts", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Alert id"), super::doc_parts::TenantHeader),
     responses(
         (status = 200, description = "The acknowledged alert", body = AlertOut),

@@ -1,6 +1,10 @@
-//! OpenAPI pieces the handlers share: the tenant header parameter and the tenant-scoped errors.
+//! OpenAPI pieces the handlers share: the tenant header parameter, the tenant-scoped errors, and
+//! the errors every operation can answer.
 
-use utoipa::IntoParams;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::{Content, OpenApi, Ref, RefOr};
+use utoipa::{IntoParams, Modify};
 
 use super::error::ErrorBody;
 
@@ -10,7 +14,11 @@ use super::error::ErrorBody;
 #[allow(dead_code)] // only its parameter description is used
 pub(super) struct TenantHeader {
     /// Requested tenant (header mode). In strict mode it must match the user's `custom:tenant_id`.
-    #[param(rename = "X-Tenant-Id", example = "acme")]
+    #[param(
+        rename = "X-Tenant-Id",
+        example = "acme",
+        pattern = "^[A-Za-z0-9_-]{1,64}$"
+    )]
     x_tenant_id: Option<String>,
 }
 
@@ -30,4 +38,71 @@ pub(super) enum TenantScopedErrors {
     /// Cognito or the signing keys are unavailable.
     #[response(status = 503)]
     Unavailable(ErrorBody),
+}
+
+/// Declares, on every operation, the errors that come from the layers around the handlers
+/// rather than from the handler itself, so the document lists every status a client can get:
+/// 400 (a refused `Host`, a malformed query or header) and 503 (request timeout) everywhere;
+/// 413 and 415 on operations with a JSON body; 401 and 403 on authenticated ones; 429 and 502 on
+/// those that call Cognito (sign-in, and tenant proofs). An operation's own description of a
+/// status is kept.
+pub(super) struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+            ] {
+                if let Some(operation) = operation.as_mut() {
+                    declare_common_errors(operation);
+                }
+            }
+        }
+    }
+}
+
+fn declare_common_errors(operation: &mut Operation) {
+    let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+    let calls_cognito = secured || operation.tags.iter().flatten().any(|tag| tag == "user");
+    let mut declare = |status: &str, description: &str| {
+        operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| error_response(description));
+    };
+    declare("400", "Malformed request, or Host not allowed");
+    declare(
+        "503",
+        "A dependency is unavailable, or the request timed out",
+    );
+    if operation.request_body.is_some() {
+        declare("413", "Request body too large");
+        declare("415", "Expected Content-Type: application/json");
+    }
+    if secured {
+        declare("401", "Missing or invalid bearer token");
+        declare(
+            "403",
+            "Insufficient scope, or the tenant is not the caller's",
+        );
+    }
+    if calls_cognito {
+        declare("429", "Too many requests (Retry-After says when to retry)");
+        declare("502", "The authentication service answered unexpectedly");
+    }
+}
+
+fn error_response(description: &str) -> RefOr<Response> {
+    let body = Content::new(Some(Ref::from_schema_name("ErrorBody")));
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content("application/json", body)
+            .build(),
+    )
 }

@@ -40,19 +40,19 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Liveness (kept from the original design).
-#[utoipa::path(get, path = "/health", tag = "health", responses((status = 200, body = HealthOut)))]
+#[utoipa::path(get, path = "/health", operation_id = "health", tag = "health", responses((status = 200, body = HealthOut)))]
 async fn health() -> AppJson<HealthOut> {
     AppJson(ok())
 }
 
 /// The process is up.
-#[utoipa::path(get, path = "/health/live", tag = "health", responses((status = 200, body = HealthOut)))]
+#[utoipa::path(get, path = "/health/live", operation_id = "liveness", tag = "health", responses((status = 200, body = HealthOut)))]
 async fn live() -> AppJson<HealthOut> {
     AppJson(ok())
 }
 
 /// Ready to serve: the database answers and the JWKS is loaded.
-#[utoipa::path(get, path = "/health/ready", tag = "health", responses(
+#[utoipa::path(get, path = "/health/ready", operation_id = "readiness", tag = "health", responses(
     (status = 200, description = "Ready", body = HealthOut),
     (status = 503, description = "Not ready", body = HealthOut)))]
 async fn ready(State(state): State<AppState>) -> (StatusCode, AppJson<HealthOut>) {

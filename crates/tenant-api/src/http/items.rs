@@ -54,7 +54,8 @@ impl From<Item> for ItemOut {
 /// A new or renamed item.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ItemIn {
-    /// Display name, 1–200 characters.
+    /// Display name, 1–200 characters (surrounding white space is trimmed).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
 }
 
@@ -98,7 +99,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The tenant's items, oldest first. The next page's cursor is in `X-Next-Cursor`.
-#[utoipa::path(get, path = "/api/items/", tag = "items", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/items/", operation_id = "list_items", tag = "items", security(("bearer" = [])),
     params(ListParams, super::doc_parts::TenantHeader),
     responses(
         (status = 200, description = "A page of items", body = [ItemOut],
@@ -120,7 +121,7 @@ async fn list(
 }
 
 /// Create an item in the caller's tenant.
-#[utoipa::path(post, path = "/api/items/", tag = "items", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/items/", operation_id = "create_item", tag = "items", security(("bearer" = [])),
     params(super::doc_parts::TenantHeader), request_body = ItemIn,
     responses(
         (status = 201, description = "Created", body = ItemOut),
@@ -140,7 +141,7 @@ async fn create(
 }
 
 /// One item of the caller's tenant.
-#[utoipa::path(get, path = "/api/items/{id}", tag = "items", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/items/{id}", operation_id = "get_item", tag = "items", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Item id"), super::doc_parts::TenantHeader),
     responses(
         (status = 200, description = "The item", body = ItemOut),
@@ -157,7 +158,7 @@ async fn read(
 }
 
 /// Rename an item of the caller's tenant.
-#[utoipa::path(put, path = "/api/items/{id}", tag = "items", security(("bearer" = [])),
+#[utoipa::path(put, path = "/api/items/{id}", operation_id = "rename_item", tag = "items", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Item id"), super::doc_parts::TenantHeader),
     request_body = ItemIn,
     responses(
@@ -180,7 +181,7 @@ async fn rename(
 }
 
 /// Delete an item of the caller's tenant.
-#[utoipa::path(delete, path = "/api/items/{id}", tag = "items", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/api/items/{id}", operation_id = "delete_item", tag = "items", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Item id"), super::doc_parts::TenantHeader),
     responses(
         (status = 204, description = "Deleted"),
@@ -197,7 +198,7 @@ async fn remove(
 }
 
 /// The verified caller. No tenant is needed, but one the request names must be the caller's.
-#[utoipa::path(get, path = "/api/items/me", tag = "items", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/items/me", operation_id = "get_me", tag = "items", security(("bearer" = [])),
     params(super::doc_parts::TenantHeader),
     responses(
         (status = 200, description = "The caller", body = MeOut),
@@ -214,7 +215,7 @@ async fn me(caller: TenantIfNamed) -> AppJson<MeOut> {
 }
 
 /// The tenant this request resolves to, and how.
-#[utoipa::path(get, path = "/api/items/tenant", tag = "items", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/items/tenant", operation_id = "get_tenant", tag = "items", security(("bearer" = [])),
     params(super::doc_parts::TenantHeader),
     responses(
         (status = 200, description = "The resolved tenant", body = TenantOut),

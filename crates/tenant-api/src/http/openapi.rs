@@ -11,6 +11,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
+use super::doc_parts::CommonErrors;
 use crate::state::AppState;
 
 /// The API description.
@@ -27,7 +28,7 @@ use crate::state::AppState;
         super::alerts::acknowledge,
         super::health::health, super::health::live, super::health::ready,
     ),
-    modifiers(&BearerScheme),
+    modifiers(&BearerScheme, &CommonErrors),
     tags(
         (name = "user", description = "Sign-in through Cognito"),
         (name = "items", description = "Items shared within a tenant"),

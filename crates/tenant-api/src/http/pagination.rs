@@ -15,8 +15,10 @@ pub const NEXT_CURSOR: HeaderName = HeaderName::from_static("x-next-cursor");
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Rows per page, 1 to 100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
-    /// The `X-Next-Cursor` of the previous page.
+    /// The `X-Next-Cursor` of the previous page (empty: the first page).
+    #[param(pattern = r"^[0-9]{0,18}$")]
     pub cursor: Option<String>,
 }
 

@@ -17,9 +17,15 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginIn {
     /// The user's email address.
-    #[schema(example = "alice@example.com")]
+    #[schema(
+        example = "alice@example.com",
+        min_length = 1,
+        max_length = 256,
+        pattern = r"\S"
+    )]
     pub email: String,
     /// The user's password (temporary on first sign-in).
+    #[schema(min_length = 1, max_length = 256)]
     pub password: String,
 }
 
@@ -60,10 +66,13 @@ impl From<Tokens> for LoginOut {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewPasswordIn {
     /// The email the user signed in with.
+    #[schema(min_length = 1, max_length = 256, pattern = r"\S")]
     pub email: String,
     /// The new permanent password.
+    #[schema(min_length = 1, max_length = 256)]
     pub new_password: String,
     /// The session returned by `/api/user/login`.
+    #[schema(min_length = 1, max_length = 4096)]
     pub session: String,
 }
 
@@ -71,6 +80,7 @@ pub struct NewPasswordIn {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RefreshIn {
     /// The refresh token from sign-in.
+    #[schema(min_length = 1, max_length = 8192)]
     pub refresh_token: String,
     /// The email (or Cognito username); required only when the app client has a secret.
     pub username: Option<String>,
@@ -106,14 +116,14 @@ fn required(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
     if value.is_empty() {
         return Err(ApiError::BadRequest(format!("{field} is required")));
     }
-    if value.len() > max {
+    if value.chars().count() > max {
         return Err(ApiError::BadRequest(format!("{field} is too long")));
     }
     Ok(())
 }
 
 /// Sign in with email and password (AdminInitiateAuth, ADMIN_USER_PASSWORD_AUTH).
-#[utoipa::path(post, path = "/api/user/login", tag = "user", request_body = LoginIn,
+#[utoipa::path(post, path = "/api/user/login", operation_id = "login", tag = "user", request_body = LoginIn,
     responses(
         (status = 200, description = "Tokens, or the NEW_PASSWORD_REQUIRED challenge", body = LoginOut),
         (status = 400, description = "Invalid email or password, or a malformed body", body = ErrorBody),
@@ -144,7 +154,7 @@ async fn login(
 }
 
 /// Set a permanent password after the first sign-in (AdminRespondToAuthChallenge).
-#[utoipa::path(post, path = "/api/user/new-password", tag = "user", request_body = NewPasswordIn,
+#[utoipa::path(post, path = "/api/user/new-password", operation_id = "set_new_password", tag = "user", request_body = NewPasswordIn,
     responses(
         (status = 200, description = "Tokens", body = LoginOut),
         (status = 400, description = "Invalid session, or the password breaks the policy (the message names the rule)", body = ErrorBody),
@@ -169,7 +179,7 @@ async fn new_password(
 }
 
 /// New access and id tokens from a refresh token (REFRESH_TOKEN_AUTH).
-#[utoipa::path(post, path = "/api/user/refresh", tag = "user", request_body = RefreshIn,
+#[utoipa::path(post, path = "/api/user/refresh", operation_id = "refresh_tokens", tag = "user", request_body = RefreshIn,
     responses(
         (status = 200, description = "New tokens (the refresh token stays the same unless rotation is on)", body = LoginOut),
         (status = 400, description = "Invalid, expired or revoked refresh token; or username missing with a client secret", body = ErrorBody),
@@ -213,7 +223,7 @@ async fn refresh(
 
 /// Sign out everywhere (GlobalSignOut): refresh tokens stop working at once, and so do access
 /// and id tokens issued before now, on every instance.
-#[utoipa::path(post, path = "/api/user/logout", tag = "user", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/user/logout", operation_id = "logout", tag = "user", security(("bearer" = [])),
     responses(
         (status = 200, description = "Signed out (also when the token was already revoked)", body = SimpleOk),
         (status = 401, description = "Missing or invalid access token", body = ErrorBody),

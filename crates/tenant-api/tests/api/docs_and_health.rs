@@ -56,6 +56,48 @@ async fn openapi_documents_every_endpoint_the_bearer_scheme_and_the_error_body()
 }
 
 #[tokio::test]
+async fn every_operation_has_a_unique_id_and_declares_the_errors_it_can_answer() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .request(Method::GET, "/api/openapi.json")
+        .json_value()
+        .await;
+    let mut ids = std::collections::HashSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"].as_str().unwrap_or_default();
+            assert!(!id.is_empty(), "{method} {path} has no operationId");
+            assert!(ids.insert(id.to_owned()), "operationId {id} repeats");
+            let declared = operation["responses"].as_object().unwrap();
+            let mut expected = vec!["400", "503"];
+            if operation.get("requestBody").is_some() {
+                expected.extend(["413", "415"]);
+            }
+            if operation.get("security").is_some() {
+                expected.extend(["401", "403", "429"]);
+            }
+            for status in expected {
+                let response = &declared[status];
+                assert!(response.is_object(), "{method} {path} lacks {status}");
+                // Readiness answers 503 with its own probe body; every other error is ErrorBody.
+                let body = if id == "readiness" {
+                    "HealthOut"
+                } else {
+                    "ErrorBody"
+                };
+                assert_eq!(
+                    response["content"]["application/json"]["schema"]["$ref"],
+                    format!("#/components/schemas/{body}"),
+                    "{method} {path} {status}"
+                );
+            }
+        }
+    }
+    assert!(ids.contains("list_items") && ids.contains("list_alerts"));
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn swagger_ui_is_served_from_the_binary() {
     let app = spawn_app().await;
     let page = app.request(Method::GET, "/api/docs/").sent().await;
