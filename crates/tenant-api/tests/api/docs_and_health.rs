@@ -80,7 +80,7 @@ async fn every_operation_has_a_unique_id_and_declares_the_errors_it_can_answer()
                 let response = &declared[status];
                 assert!(response.is_object(), "{method} {path} lacks {status}");
                 // Readiness answers 503 with its own probe body; every other error is ErrorBody.
-                let body = if id == "readiness" {
+                let body = if (id, status) == ("readiness", "503") {
                     "HealthOut"
                 } else {
                     "ErrorBody"
