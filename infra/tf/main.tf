@@ -61,6 +61,20 @@ resource "aws_cognito_user_pool" "this" {
     advanced_security_mode = var.threat_protection_mode
   }
 
+  # Cognito's own sender is capped at a few dozen emails a day: temporary
+  # passwords and verification codes stop in production. With an SES identity
+  # the pool sends through SES (DEVELOPER); without one, the default stays.
+  dynamic "email_configuration" {
+    for_each = var.ses_source_arn == null ? [] : [1]
+    content {
+      email_sending_account  = "DEVELOPER"
+      source_arn             = var.ses_source_arn
+      from_email_address     = var.ses_from_email_address
+      reply_to_email_address = var.ses_reply_to_email_address
+      configuration_set      = var.ses_configuration_set
+    }
+  }
+
   # custom:tenant_id: mutable so tenant-api can move a user
   # (AdminUpdateUserAttributes); no app client may write it (see the clients'
   # write_attributes).

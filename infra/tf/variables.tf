@@ -234,6 +234,38 @@ variable "threat_protection_mode" {
 }
 
 # ---------------------------------------------------------------------------
+# Optional email through Amazon SES
+# ---------------------------------------------------------------------------
+variable "ses_source_arn" {
+  type        = string
+  description = "ARN of a verified SES identity (address or domain) the pool sends email through (email_sending_account = DEVELOPER). Null: Cognito's default sender, capped at a few dozen emails a day."
+  default     = null
+
+  validation {
+    condition     = var.ses_source_arn == null || can(regex("^arn:aws[a-z-]*:ses:[a-z0-9-]+:[0-9]{12}:identity/.+$", var.ses_source_arn))
+    error_message = "ses_source_arn: an SES identity ARN, arn:aws:ses:REGION:ACCOUNT:identity/NAME."
+  }
+}
+
+variable "ses_from_email_address" {
+  type        = string
+  description = "From address for SES email, e.g. \"Acme <no-reply@acme.example>\" (must belong to the SES identity). Null: the identity's address."
+  default     = null
+}
+
+variable "ses_reply_to_email_address" {
+  type        = string
+  description = "Reply-To address for SES email. Null: none."
+  default     = null
+}
+
+variable "ses_configuration_set" {
+  type        = string
+  description = "SES configuration set (event publishing, dedicated IPs). Null: none."
+  default     = null
+}
+
+# ---------------------------------------------------------------------------
 # Optional pre-token-generation Lambda
 # ---------------------------------------------------------------------------
 variable "enable_pre_token_generation" {

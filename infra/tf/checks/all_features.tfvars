@@ -8,3 +8,6 @@ enable_pre_token_generation = true
 service_role_name           = "tenant-api-task-role"
 user_pool_tier              = "PLUS"
 threat_protection_mode      = "ENFORCED"
+ses_source_arn              = "arn:aws:ses:eu-west-1:123456789012:identity/acme.example"
+ses_from_email_address      = "Acme <no-reply@acme.example>"
+ses_reply_to_email_address  = "support@acme.example"

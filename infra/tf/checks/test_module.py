@@ -175,6 +175,17 @@ def test_pre_token_lambda_is_off_by_default_and_wired_as_v2_0_with_a_scoped_perm
     assert (MODULE_DIR / "lambda" / "pre_token_generation.py").is_file()
 
 
+def test_ses_email_is_off_by_default_and_sends_as_developer_when_an_identity_is_given():
+    assert variable_default("ses_source_arn") is None
+    email = dynamic(resource("aws_cognito_user_pool", "this"), "email_configuration")
+    assert email["for_each"] == "${var.ses_source_arn == null ? [] : [1]}"
+    content = one(email, "content")
+    assert content["email_sending_account"] == "DEVELOPER"
+    assert content["source_arn"] == "${var.ses_source_arn}"
+    assert content["from_email_address"] == "${var.ses_from_email_address}"
+    assert content["reply_to_email_address"] == "${var.ses_reply_to_email_address}"
+
+
 def test_outputs_carrying_the_client_secret_are_sensitive():
     outputs = module_blocks("output")
     assert outputs["server_app_client_secret"]["sensitive"] is True

@@ -105,6 +105,7 @@ def test_an_empty_callback_list_is_refused(workdir):
     ({"web_oauth_scopes": ["email"]}, "web_oauth_scopes:"),
     ({"client_write_attributes": ["email_verified"]}, "must not contain email_verified"),
     ({"pre_token_generation_log_retention_days": 10}, "pre_token_generation_log_retention_days:"),
+    ({"ses_source_arn": "no-reply@acme.example"}, "ses_source_arn:"),
 ])
 def test_out_of_range_settings_are_refused_with_a_message_naming_them(workdir, override, message):
     code, output = plan(workdir, **override)
