@@ -114,9 +114,10 @@ pub struct Application {
 impl Application {
     /// Connects everything `config` names and binds `config.bind_addr` (port 0 allowed).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let stores = store::connect(&config.database_url, true)
-            .await
-            .context("cannot open the database (DATABASE_URL)")?;
+        let stores =
+            store::connect_with(&config.database_url, true, config.limits.database_timeout)
+                .await
+                .context("cannot open the database (DATABASE_URL)")?;
         let cognito = CognitoSetup::connect(&config, None).await?;
         let (state, background) = build_state(&config, stores, &cognito).await?;
         let router = crate::http::router(state.clone(), &config);

@@ -161,6 +161,7 @@ pub(super) fn load(env: &EnvSource) -> Result<Config, ConfigError> {
         limits: Limits {
             max_body_bytes: env.parse("MAX_BODY_BYTES", 64 * 1024)?,
             request_timeout: Duration::from_secs(positive(env, "REQUEST_TIMEOUT_SECS", 30)?),
+            database_timeout: Duration::from_millis(positive(env, "DATABASE_TIMEOUT_MS", 800)?),
             shutdown_grace: Duration::from_secs(positive(env, "SHUTDOWN_GRACE_SECS", 20)?),
         },
         throttle: ThrottleConfig {
@@ -393,6 +394,7 @@ mod tests {
             ("LOG_FORMAT", "xml"),
             ("TRUSTED_PROXIES", "10.0.0.0/33"),
             ("REQUEST_TIMEOUT_SECS", "0"),
+            ("DATABASE_TIMEOUT_MS", "0"),
             ("COGNITO_MAX_IN_FLIGHT", "0"),
             ("COGNITO_MAX_IN_FLIGHT", "many"),
         ];

@@ -134,6 +134,8 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// Time after which a request is abandoned and answered 503.
     pub request_timeout: Duration,
+    /// Time one database call may take, connecting included, before it is answered 503.
+    pub database_timeout: Duration,
     /// How long in-flight requests may run after a shutdown signal.
     pub shutdown_grace: Duration,
 }
@@ -196,6 +198,7 @@ impl Config {
             limits: Limits {
                 max_body_bytes: 64 * 1024,
                 request_timeout: Duration::from_secs(30),
+                database_timeout: crate::store::DEFAULT_TIMEOUT,
                 shutdown_grace: Duration::from_secs(10),
             },
             throttle: ThrottleConfig {

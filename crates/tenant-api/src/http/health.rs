@@ -1,7 +1,8 @@
 //! Probes: `/health` (the design's), `/health/live` and `/health/ready`.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::routing::get;
 use axum::Router;
 use serde::{Deserialize, Serialize};
@@ -55,7 +56,7 @@ async fn live() -> AppJson<HealthOut> {
 #[utoipa::path(get, path = "/health/ready", operation_id = "readiness", tag = "health", responses(
     (status = 200, description = "Ready", body = HealthOut),
     (status = 503, description = "Not ready", body = HealthOut)))]
-async fn ready(State(state): State<AppState>) -> (StatusCode, AppJson<HealthOut>) {
+async fn ready(State(state): State<AppState>) -> (StatusCode, HeaderMap, AppJson<HealthOut>) {
     let database = state.stores.ping.ping().await.is_ok();
     let jwks = state.verifier.is_ready();
     let status = if database && jwks {
@@ -73,5 +74,9 @@ async fn ready(State(state): State<AppState>) -> (StatusCode, AppJson<HealthOut>
         database: Some(database),
         jwks: Some(jwks),
     };
-    (status, AppJson(body))
+    let mut headers = HeaderMap::new();
+    if !status.is_success() {
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    (status, headers, AppJson(body))
 }

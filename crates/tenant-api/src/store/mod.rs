@@ -5,12 +5,14 @@
 //! row-level security enforces the same rule a second time inside the database.
 
 mod backend;
+pub mod guard;
 mod postgres;
 mod rows;
 mod sql;
 mod sqlite;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 
@@ -19,6 +21,7 @@ use crate::domain::item::{Item, ItemName};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::tenant::TenantId;
 
+use guard::Guarded;
 pub use postgres::PgStore;
 pub(crate) use sqlite::is_in_memory;
 pub use sqlite::SqliteStore;
@@ -41,6 +44,41 @@ pub enum StoreError {
     /// Applying migrations failed.
     #[error("migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database did not answer in time or cannot be reached; see [`guard`].
+    #[error("database unavailable")]
+    Unavailable,
+}
+
+impl StoreError {
+    /// Whether the error says the database is unreachable, hung or locked (rather than that the
+    /// request was wrong): worth a 503 and a retry, and a sign to stop sending it calls for now.
+    pub(crate) fn is_outage(&self) -> bool {
+        match self {
+            Self::Unavailable => true,
+            Self::Database(err) => match err {
+                sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::Protocol(_)
+                | sqlx::Error::WorkerCrashed => true,
+                // Connection exceptions (08…), shutdown or not yet accepting (57P0…), and too
+                // many connections (53300).
+                sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+                    code.starts_with("08") || code.starts_with("57P0") || code == "53300"
+                }),
+                _ => false,
+            },
+            Self::Sqlite(rusqlite::Error::SqliteFailure(failure, _)) => matches!(
+                failure.code,
+                rusqlite::ErrorCode::DatabaseBusy
+                    | rusqlite::ErrorCode::DatabaseLocked
+                    | rusqlite::ErrorCode::CannotOpen
+                    | rusqlite::ErrorCode::SystemIoFailure
+            ),
+            _ => false,
+        }
+    }
 }
 
 /// Items, shared by every user of a tenant.
@@ -146,11 +184,12 @@ pub struct Stores {
 }
 
 impl Stores {
-    fn from_backend<S>(store: S) -> Self
+    /// The stores of one backend, each call bounded by `timeout` (see [`guard`]).
+    fn from_backend<S>(store: S, timeout: Duration) -> Self
     where
         S: ItemStore + AlertStore + SignOutStore + Ping,
     {
-        let store = Arc::new(store);
+        let store = Arc::new(Guarded::new(store, timeout));
         Self {
             items: store.clone(),
             alerts: store.clone(),
@@ -160,19 +199,35 @@ impl Stores {
     }
 }
 
-/// Connects to `database_url` (`sqlite:` or `postgres:`), applying migrations when `migrate`.
+/// How long one store call may take when nothing else is configured (`DATABASE_TIMEOUT_MS`):
+/// under a second, so that even the first request after PostgreSQL stopped (which waits out
+/// sqlx's retries of the refused connection) is answered within one.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(800);
+
+/// Connects to `database_url` (`sqlite:` or `postgres:`), applying migrations when `migrate`,
+/// with the default time budget per call.
 pub async fn connect(database_url: &str, migrate: bool) -> Result<Stores, StoreError> {
+    connect_with(database_url, migrate, DEFAULT_TIMEOUT).await
+}
+
+/// Connects as [`connect`] does; every later store call must finish within `timeout`
+/// (connection included), or it answers [`StoreError::Unavailable`].
+pub async fn connect_with(
+    database_url: &str,
+    migrate: bool,
+    timeout: Duration,
+) -> Result<Stores, StoreError> {
     if database_url.starts_with("postgres") {
-        let store = PgStore::connect(database_url).await?;
+        let store = PgStore::connect(database_url, timeout).await?;
         if migrate {
             store.migrate().await?;
         }
-        Ok(Stores::from_backend(store))
+        Ok(Stores::from_backend(store, timeout))
     } else {
-        let store = SqliteStore::connect(database_url).await?;
+        let store = SqliteStore::connect(database_url, timeout).await?;
         if migrate {
             store.migrate().await?;
         }
-        Ok(Stores::from_backend(store))
+        Ok(Stores::from_backend(store, timeout))
     }
 }

@@ -20,11 +20,12 @@ pub struct PgStore {
 }
 
 impl PgStore {
-    /// Connects to `url`.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    /// Connects to `url`; a connection must be had within `timeout`.
+    pub async fn connect(url: &str, timeout: Duration) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(5))
+            // sqlx retries a refused connection until this deadline: keep it to the budget.
+            .acquire_timeout(timeout)
             .connect(url)
             .await?;
         Ok(Self { pool })

@@ -1,9 +1,22 @@
-//! PostgreSQL-only guarantees: row-level security and sign-out across instances.
+//! PostgreSQL-only guarantees: row-level security, sign-out across instances, and outages.
 //! Needs `TENANT_API_TEST_POSTGRES` (an admin URL for a role that may create databases but is
 //! neither superuser nor BYPASSRLS); `.ci/postgres.sh` starts such a server.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    missing_docs,
+    unreachable_pub,
+    dead_code
+)]
+
+#[path = "../api/helpers.rs"]
+mod helpers;
+#[path = "../store_suite/mod.rs"]
+#[allow(dead_code)]
+mod store_suite;
 
 mod instances;
+mod outage;
 mod rls;
 
 /// The admin URL, or a clear failure.

@@ -37,13 +37,14 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `url`.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    /// Writers wait at most `timeout` for the database lock.
+    pub async fn connect(url: &str, timeout: Duration) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // WAL + NORMAL is durable against application crashes, and fast.
             .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5))
+            .busy_timeout(timeout)
             // After a checkpoint that a long reader held back, the WAL file is cut back to this
             // size when it is next reused, instead of keeping its high-water mark forever.
             .pragma("journal_size_limit", JOURNAL_SIZE_LIMIT.to_string())
@@ -63,7 +64,7 @@ impl SqliteStore {
             .test_before_acquire(false)
             // Kept open, so WAL's shared-memory file outlives idle periods.
             .min_connections(1)
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(timeout)
             .connect_with(options)
             .await?;
         let readers = Readers::open(&file).map_err(StoreError::Sqlite)?;
