@@ -25,6 +25,7 @@ mod crypto;
 mod domain;
 mod error;
 mod http;
+mod oauth2;
 mod options;
 mod server;
 mod service;

@@ -18,5 +18,6 @@ pub(crate) fn router(services: Services) -> Router {
             "/{pool_id}/.well-known/openid-configuration",
             get(well_known::openid_configuration),
         )
+        .merge(crate::oauth2::router())
         .with_state(services)
 }
