@@ -131,7 +131,10 @@ pub(super) async fn check(
     let scopes = match query.scope.as_deref().map(str::trim) {
         None | Some("") => oauth.scopes.join(" "),
         Some(asked) => {
-            let asked: Vec<&str> = asked.split_whitespace().collect();
+            let mut asked: Vec<&str> = asked.split_whitespace().collect();
+            // A scope asked twice is granted once, in the order first asked.
+            let mut seen = std::collections::HashSet::new();
+            asked.retain(|scope| seen.insert(*scope));
             if asked
                 .iter()
                 .any(|s| !oauth.scopes.iter().any(|allowed| allowed == s))

@@ -1,6 +1,7 @@
 //! `POST /oauth2/revoke`: revokes a refresh token, every generation of it, and the access
 //! tokens issued from it (RFC 7009, as RevokeToken). An unknown token answers 200 too.
 
+use axum::extract::rejection::FormRejection;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -26,8 +27,11 @@ pub(super) struct RevokeForm {
 pub(super) async fn post(
     State(services): State<Services>,
     headers: HeaderMap,
-    Form(form): Form<RevokeForm>,
+    form: Result<Form<RevokeForm>, FormRejection>,
 ) -> Response {
+    let Ok(Form(form)) = form else {
+        return INVALID_REQUEST.into_response();
+    };
     let (_, client) = match client_auth::authenticate(
         &services,
         &headers,

@@ -2,6 +2,7 @@
 //! client, `redirect_uri` and PKCE challenge) or a refresh token (rotating it on a client whose
 //! refresh tokens rotate).
 
+use axum::extract::rejection::FormRejection;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -66,8 +67,11 @@ impl From<AuthenticationResult> for TokenResponse {
 pub(super) async fn post(
     State(services): State<Services>,
     headers: HeaderMap,
-    Form(form): Form<TokenForm>,
+    form: Result<Form<TokenForm>, FormRejection>,
 ) -> Response {
+    let Ok(Form(form)) = form else {
+        return INVALID_REQUEST.into_response();
+    };
     let (pool, client) = match client_auth::authenticate(
         &services,
         &headers,
