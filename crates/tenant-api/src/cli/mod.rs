@@ -94,6 +94,10 @@ async fn idp(config: &Config, addr: SocketAddr, data_dir: Option<PathBuf>) -> an
     println!("  COGNITO_APP_CLIENT_ID={}", idp.ids.client_id);
     println!("  COGNITO_ISSUER={}", idp.issuer());
     println!("  AWS_REGION={}", config.cognito.region);
+    println!(
+        "  Hosted UI (the user pool domain, for web clients with the code flow): {}",
+        idp.running.base_url()
+    );
     shutdown_signal().await;
     idp.running.shutdown().await;
     Ok(())
