@@ -43,6 +43,13 @@ pub(super) fn ok(body: &impl Serialize) -> Response {
     response
 }
 
+/// A 200 with an empty body (revocation).
+pub(super) fn empty() -> Response {
+    let mut response = StatusCode::OK.into_response();
+    cors(response.headers_mut());
+    response
+}
+
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
         let status = match self {

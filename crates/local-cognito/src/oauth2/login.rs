@@ -9,7 +9,9 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::request::Authorization;
-use super::{authorization, csrf, internal, new_password, page, session};
+use super::{
+    authorization, checked_form, csrf, either, internal, new_password, or_page, page, session,
+};
 use crate::auth;
 use crate::domain::user::UserStatus;
 use crate::service::Services;
@@ -89,55 +91,41 @@ pub(super) async fn submit(
     headers: HeaderMap,
     Form(login): Form<LoginForm>,
 ) -> Response {
-    let (query, authz) = match authorization(&services, &uri).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    if !csrf::matches(&headers, login.csrf.as_deref()) {
-        return page::error_page(
-            StatusCode::FORBIDDEN,
-            "The form has expired or its CSRF token is missing. Go back and sign in again.",
-        );
-    }
-    let user = match auth::verify_password(
-        &services,
-        &authz.pool,
-        &authz.client,
+    either(sign_in(&services, &uri, &headers, &login).await)
+}
+
+async fn sign_in(
+    services: &Services,
+    uri: &Uri,
+    headers: &HeaderMap,
+    login: &LoginForm,
+) -> Result<Response, Response> {
+    let (query, authz) = checked_form(services, uri, headers, login.csrf.as_deref()).await?;
+    let retry = |message: &str| form(services, &authz, &query, &login.username, Some(message));
+    let (pool, client) = (&authz.pool, &authz.client);
+    let user = auth::verify_password(
+        services,
+        pool,
+        client,
         login.username.trim(),
         &login.password,
     )
     .await
-    {
-        Ok(user) => user,
-        Err(error) if error.is_internal() => return internal(),
-        Err(_) => return form(&services, &authz, &query, &login.username, Some(WRONG)),
-    };
-    let outcome = match user.status {
-        UserStatus::Confirmed => session::complete(&services, &authz, &user, None).await,
-        UserStatus::ForceChangePassword => {
-            match auth::start_challenge(&services, &authz.pool, &authz.client, &user).await {
-                Ok(challenge) => {
-                    return new_password::form(
-                        &services,
-                        &authz,
-                        &query,
-                        &user.username,
-                        &challenge,
-                        None,
-                    )
-                }
-                Err(error) if error.is_internal() => return internal(),
-                Err(error) => {
-                    return form(
-                        &services,
-                        &authz,
-                        &query,
-                        &login.username,
-                        Some(&error.message),
-                    )
-                }
-            }
-        }
-    };
-    outcome.unwrap_or_else(|_| internal())
+    .map_err(|error| or_page(error, |_| retry(WRONG)))?;
+    if user.status == UserStatus::Confirmed {
+        return session::complete(services, &authz, &user, None)
+            .await
+            .map_err(|_| internal());
+    }
+    let challenge = auth::start_challenge(services, pool, client, &user)
+        .await
+        .map_err(|error| or_page(error, |error| retry(&error.message)))?;
+    Ok(new_password::form(
+        services,
+        &authz,
+        &query,
+        &user.username,
+        &challenge,
+        None,
+    ))
 }

@@ -17,12 +17,13 @@ mod session;
 mod token;
 mod userinfo;
 
-use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
 use self::request::{Authorization, AuthorizeQuery, Refusal};
+use crate::error::CognitoError;
 use crate::service::Services;
 
 /// The browser-facing routes.
@@ -92,4 +93,35 @@ async fn authorization(
         .map_err(|_| page::error_page(StatusCode::BAD_REQUEST, "The request is malformed."))?;
     let authorization = request::check(services, &query).await.map_err(refused)?;
     Ok((uri.query().unwrap_or_default().to_owned(), authorization))
+}
+
+/// The authorization request a form was posted with, once the form's CSRF token matched.
+async fn checked_form(
+    services: &Services,
+    uri: &Uri,
+    headers: &HeaderMap,
+    csrf_token: Option<&str>,
+) -> Result<(String, Authorization), Response> {
+    let found = authorization(services, uri).await?;
+    if !csrf::matches(headers, csrf_token) {
+        return Err(page::error_page(
+            StatusCode::FORBIDDEN,
+            "The form has expired or its CSRF token is missing. Go back and sign in again.",
+        ));
+    }
+    Ok(found)
+}
+
+/// Our own failures as the error page; the user's as `show` renders them.
+fn or_page(error: CognitoError, show: impl FnOnce(&CognitoError) -> Response) -> Response {
+    if error.is_internal() {
+        internal()
+    } else {
+        show(&error)
+    }
+}
+
+/// A page either way.
+fn either(result: Result<Response, Response>) -> Response {
+    result.unwrap_or_else(|response| response)
 }

@@ -9,7 +9,7 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::request::Authorization;
-use super::{authorization, csrf, internal, login, page, session};
+use super::{checked_form, csrf, either, internal, login, or_page, page, session};
 use crate::auth;
 use crate::domain::password_policy::PasswordPolicy;
 use crate::service::Services;
@@ -28,6 +28,9 @@ pub(super) struct NewPasswordForm {
     #[serde(default)]
     confirm_password: String,
 }
+
+/// Shown when the challenge session is gone (used, expired or forged).
+const EXPIRED: &str = "Your session has expired. Please sign in again.";
 
 /// The policy in words, shown under the fields.
 fn describe(policy: &PasswordPolicy) -> String {
@@ -86,19 +89,19 @@ pub(super) async fn submit(
     headers: HeaderMap,
     Form(input): Form<NewPasswordForm>,
 ) -> Response {
-    let (query, authz) = match authorization(&services, &uri).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    if !csrf::matches(&headers, input.csrf.as_deref()) {
-        return page::error_page(
-            StatusCode::FORBIDDEN,
-            "The form has expired or its CSRF token is missing. Go back and sign in again.",
-        );
-    }
+    either(change(&services, &uri, &headers, &input).await)
+}
+
+async fn change(
+    services: &Services,
+    uri: &Uri,
+    headers: &HeaderMap,
+    input: &NewPasswordForm,
+) -> Result<Response, Response> {
+    let (query, authz) = checked_form(services, uri, headers, input.csrf.as_deref()).await?;
     let again = |error: &str| {
         form(
-            &services,
+            services,
             &authz,
             &query,
             &input.username,
@@ -107,38 +110,29 @@ pub(super) async fn submit(
         )
     };
     if input.new_password != input.confirm_password {
-        return again("The passwords do not match.");
+        return Err(again("The passwords do not match."));
     }
-    if let Err(error) = authz
-        .pool
-        .settings
-        .password_policy
+    let policy = &authz.pool.settings.password_policy;
+    policy
         .check(&input.new_password)
-    {
-        return again(&error.message);
-    }
-    let (pool, client) = (&authz.pool, &authz.client);
-    match auth::set_new_password(
-        &services,
+        .map_err(|error| again(&error.message))?;
+    let (pool, client, challenge) = (&authz.pool, &authz.client, Some(input.session.as_str()));
+    let user = auth::set_new_password(
+        services,
         pool,
         client,
-        Some(&input.session),
+        challenge,
         &input.username,
         &input.new_password,
         vec![],
     )
     .await
-    {
-        Ok(user) => session::complete(&services, &authz, &user, None)
-            .await
-            .unwrap_or_else(|_| internal()),
-        Err(error) if error.is_internal() => internal(),
-        Err(_) => login::form(
-            &services,
-            &authz,
-            &query,
-            "",
-            Some("Your session has expired. Please sign in again."),
-        ),
-    }
+    .map_err(|error| {
+        or_page(error, |_| {
+            login::form(services, &authz, &query, "", Some(EXPIRED))
+        })
+    })?;
+    session::complete(services, &authz, &user, None)
+        .await
+        .map_err(|_| internal())
 }

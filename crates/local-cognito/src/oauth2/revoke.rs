@@ -1,5 +1,6 @@
 //! `POST /oauth2/revoke`: revokes a refresh token, every generation of it, and the access
-//! tokens issued from it (RFC 7009, as RevokeToken). An unknown token answers 200 too.
+//! tokens issued from it (RFC 7009, as RevokeToken): 200 with an empty body, for an unknown
+//! token too.
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::State;
@@ -10,7 +11,7 @@ use serde::Deserialize;
 
 use super::client_auth;
 use super::json::{
-    self, INVALID_REQUEST, SERVER_ERROR, UNAUTHORIZED_CLIENT, UNSUPPORTED_TOKEN_TYPE,
+    self, OAuthError, INVALID_REQUEST, SERVER_ERROR, UNAUTHORIZED_CLIENT, UNSUPPORTED_TOKEN_TYPE,
 };
 use crate::crypto::random;
 use crate::service::Services;
@@ -32,31 +33,33 @@ pub(super) async fn post(
     let Ok(Form(form)) = form else {
         return INVALID_REQUEST.into_response();
     };
-    let (_, client) = match client_auth::authenticate(
-        &services,
-        &headers,
-        form.client_id.as_deref(),
-        form.client_secret.as_deref(),
-    )
-    .await
-    {
-        Ok(found) => found,
-        Err(error) => return error.into_response(),
-    };
-    let Some(token) = form.token.as_deref() else {
-        return INVALID_REQUEST.into_response();
-    };
+    match revoke(&services, &headers, &form).await {
+        Ok(()) => json::empty(),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn revoke(
+    services: &Services,
+    headers: &HeaderMap,
+    form: &RevokeForm,
+) -> Result<(), OAuthError> {
+    let id = form.client_id.as_deref();
+    let (_, client) =
+        client_auth::authenticate(services, headers, id, form.client_secret.as_deref()).await?;
+    let token = form.token.as_deref().ok_or(INVALID_REQUEST)?;
+    // Only refresh tokens can be revoked; access and id tokens are JWTs.
     if !client.settings.enable_token_revocation || token.split('.').count() == 3 {
-        return UNSUPPORTED_TOKEN_TYPE.into_response();
+        return Err(UNSUPPORTED_TOKEN_TYPE);
     }
     let store = services.store();
-    match store.refresh_by_hash(&random::token_hash(token)).await {
-        Ok(None) => json::ok(&serde_json::json!({})),
-        Ok(Some(family)) if family.client_id != client.id => UNAUTHORIZED_CLIENT.into_response(),
-        Ok(Some(family)) => match store.revoke_family(&family).await {
-            Ok(()) => json::ok(&serde_json::json!({})),
-            Err(_) => SERVER_ERROR.into_response(),
-        },
-        Err(_) => SERVER_ERROR.into_response(),
+    let family = store
+        .refresh_by_hash(&random::token_hash(token))
+        .await
+        .map_err(|_| SERVER_ERROR)?;
+    match family {
+        None => Ok(()),
+        Some(family) if family.client_id != client.id => Err(UNAUTHORIZED_CLIENT),
+        Some(family) => store.revoke_family(&family).await.map_err(|_| SERVER_ERROR),
     }
 }

@@ -72,27 +72,27 @@ pub(super) async fn post(
     let Ok(Form(form)) = form else {
         return INVALID_REQUEST.into_response();
     };
-    let (pool, client) = match client_auth::authenticate(
-        &services,
-        &headers,
-        form.client_id.as_deref(),
-        form.client_secret.as_deref(),
-    )
-    .await
-    {
-        Ok(found) => found,
-        Err(error) => return error.into_response(),
-    };
-    let issued = match form.grant_type.as_deref() {
-        Some("authorization_code") => redeem_code(&services, &pool, &client, &form).await,
-        Some("refresh_token") => redeem_refresh(&services, &pool, &client, &form).await,
+    match grant(&services, &headers, &form).await {
+        Ok(result) => json::ok(&TokenResponse::from(result)),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// Authenticates the client and redeems the grant it presents.
+async fn grant(
+    services: &Services,
+    headers: &HeaderMap,
+    form: &TokenForm,
+) -> Result<AuthenticationResult, OAuthError> {
+    let id = form.client_id.as_deref();
+    let (pool, client) =
+        client_auth::authenticate(services, headers, id, form.client_secret.as_deref()).await?;
+    match form.grant_type.as_deref() {
+        Some("authorization_code") => redeem_code(services, &pool, &client, form).await,
+        Some("refresh_token") => redeem_refresh(services, &pool, &client, form).await,
         Some("client_credentials") => Err(UNAUTHORIZED_CLIENT),
         Some(_) => Err(UNSUPPORTED_GRANT_TYPE),
         None => Err(INVALID_REQUEST),
-    };
-    match issued {
-        Ok(result) => json::ok(&TokenResponse::from(result)),
-        Err(error) => error.into_response(),
     }
 }
 

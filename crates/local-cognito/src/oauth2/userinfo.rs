@@ -31,6 +31,13 @@ fn invalid_token() -> Response {
 
 /// The claims of the token's user.
 pub(super) async fn handle(State(services): State<Services>, headers: HeaderMap) -> Response {
+    match claims(&services, &headers).await {
+        Ok(claims) => json::ok(&Value::Object(claims)),
+        Err(response) => response,
+    }
+}
+
+async fn claims(services: &Services, headers: &HeaderMap) -> Result<Map<String, Value>, Response> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -38,18 +45,20 @@ pub(super) async fn handle(State(services): State<Services>, headers: HeaderMap)
             value
                 .strip_prefix("Bearer ")
                 .or_else(|| value.strip_prefix("bearer "))
-        });
-    let Some(token) = token else {
-        return invalid_token();
-    };
-    let (_, user, family) = match auth::authenticate(&services, token.trim(), "openid").await {
-        Ok(found) => found,
-        Err(error) if error.is_internal() => return json::SERVER_ERROR.into_response(),
-        Err(_) => return invalid_token(),
-    };
+        })
+        .ok_or_else(invalid_token)?;
+    let (_, user, family) = auth::authenticate(services, token.trim(), "openid")
+        .await
+        .map_err(|error| {
+            if error.is_internal() {
+                json::SERVER_ERROR.into_response()
+            } else {
+                invalid_token()
+            }
+        })?;
     let client = match services.store().client(&family.client_id).await {
         Ok(Some(client)) => client,
-        _ => return invalid_token(),
+        _ => return Err(invalid_token()),
     };
     let mut claims = Map::new();
     claims.insert("sub".into(), json!(user.sub));
@@ -57,5 +66,5 @@ pub(super) async fn handle(State(services): State<Services>, headers: HeaderMap)
         claims.insert(name.clone(), json!(value));
     }
     claims.insert("username".into(), json!(user.username));
-    json::ok(&Value::Object(claims))
+    Ok(claims)
 }
