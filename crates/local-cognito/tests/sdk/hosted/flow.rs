@@ -232,3 +232,69 @@ async fn a_browser_signs_in_with_a_temporary_password_then_again_and_the_rp_vali
         "{refused:?}"
     );
 }
+
+#[tokio::test]
+async fn a_confidential_client_authenticates_with_basic_or_in_the_body_and_no_nonce_means_none() {
+    let h = Hosted::new(WebClient {
+        secret: true,
+        ..WebClient::default()
+    })
+    .await;
+    let secret = h.client_secret.clone().unwrap();
+    // The library's default is client_secret_basic (form-url-encoded credentials).
+    let rp = h.rp().await;
+    let request = authorize(&rp, &["openid"]);
+    let mut browser = h.browser();
+    let back = sign_in(
+        &mut browser,
+        &request.url,
+        "ada@example.com",
+        TEMP_PASSWORD,
+        Some(NEW_PASSWORD),
+    )
+    .await;
+    let tokens = rp
+        .exchange_code(AuthorizationCode::new(back.location_param("code").unwrap()))
+        .unwrap()
+        .set_pkce_verifier(request.verifier)
+        .request_async(&h.http)
+        .await
+        .unwrap();
+    tokens
+        .id_token()
+        .unwrap()
+        .claims(&rp.id_token_verifier(), &request.nonce)
+        .unwrap();
+
+    // client_secret_post, and an authorization request without nonce or PKCE: the id token
+    // then carries no nonce (Auth.js fails on one it did not send).
+    let url = format!(
+        "{}/oauth2/authorize?response_type=code&client_id={}&redirect_uri={}&scope=openid&state=s1",
+        h.t.base_url(),
+        h.client_id,
+        url::form_urlencoded::byte_serialize(CALLBACK.as_bytes()).collect::<String>()
+    );
+    let straight = browser.visit(&url).await;
+    assert_eq!(straight.location_param("state").as_deref(), Some("s1"));
+    let code = straight.location_param("code").unwrap();
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", CALLBACK),
+        ("client_id", h.client_id.as_str()),
+        ("client_secret", secret.as_str()),
+    ];
+    let body: Value = h
+        .http
+        .post(format!("{}/oauth2/token", h.t.base_url()))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = claims_of(body["id_token"].as_str().unwrap());
+    assert!(id.get("nonce").is_none());
+    assert!(id["at_hash"].is_string());
+}

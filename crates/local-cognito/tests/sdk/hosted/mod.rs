@@ -5,6 +5,7 @@ mod browser;
 mod flow;
 mod negative;
 mod rotation;
+mod settings;
 
 use aws_sdk_cognitoidentityprovider::types::{
     FeatureType, OAuthFlowType, RefreshTokenRotationType,

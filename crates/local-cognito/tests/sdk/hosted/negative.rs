@@ -182,6 +182,24 @@ async fn wrong_passwords_and_unknown_users_get_the_same_message() {
     }
     assert_eq!(messages[0], "Incorrect username or password.");
     assert_eq!(messages[0], messages[1]);
+    // A disabled user with the right password reads the same.
+    h.t.sdk
+        .admin_disable_user()
+        .user_pool_id(&h.pool)
+        .username("ada@example.com")
+        .send()
+        .await
+        .unwrap();
+    let mut browser = h.browser();
+    let form = browser.visit(&request.url).await;
+    let csrf = form.field("_csrf").unwrap();
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("username", "ada@example.com"),
+        ("password", NEW_PASSWORD),
+    ];
+    let page = browser.post(&form.form_action(), &fields).await;
+    assert_eq!(page.error_text().unwrap(), messages[0]);
 }
 
 #[tokio::test]
