@@ -353,3 +353,30 @@ async fn the_token_endpoint_answers_cors_preflights() {
         (400, Some("unsupported_grant_type"))
     );
 }
+
+#[tokio::test]
+async fn logout_redirects_only_to_registered_places() {
+    let h = confirmed().await;
+    let base = h.t.base_url();
+    let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let mut browser = h.browser();
+    let evil = format!(
+        "{base}/logout?client_id={}&logout_uri={}",
+        h.client_id,
+        encode("https://evil.example/")
+    );
+    let refused = browser.get(&evil).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.location.is_none());
+    // The re-sign-in form: /logout with the authorization parameters shows /login again.
+    let again = format!(
+        "{base}/logout?client_id={}&response_type=code&redirect_uri={}&state=s2&scope=openid",
+        h.client_id,
+        encode(CALLBACK)
+    );
+    let page = browser.visit(&again).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<h1>Sign in</h1>"));
+    let unregistered = again.replace(&encode(CALLBACK), &encode("https://evil.example/cb"));
+    assert!(browser.get(&unregistered).await.location.is_none());
+}
