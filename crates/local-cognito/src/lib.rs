@@ -4,7 +4,8 @@
 //! `X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>`), so any AWS SDK pointed at it
 //! with `endpoint_url` signs users in exactly as against AWS: temporary password →
 //! NEW_PASSWORD_REQUIRED → RS256 tokens → refresh → global sign-out. SigV4 `Authorization`
-//! headers are accepted and **not verified**: any credentials work, so bind it to loopback.
+//! headers are accepted and **not verified**: any credentials work, so the JSON API answers
+//! loopback peers only unless [`Options::api_access`] opens it; the Hosted UI answers anyone.
 //!
 //! Layout: `targets/` has one module per operation, `auth/` the sign-in logic they share,
 //! `domain/` pools, clients, users and their rules, `store/` the SQLite state, `crypto/` keys,
@@ -24,7 +25,9 @@ mod clock;
 mod crypto;
 mod domain;
 mod error;
+mod exposure;
 mod http;
+mod oauth2;
 mod options;
 mod server;
 mod service;
@@ -35,6 +38,7 @@ use std::sync::Arc;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{CognitoError, Error};
+pub use exposure::ApiAccess;
 pub use options::Options;
 pub use server::RunningIdp;
 pub use store::StoreError;
@@ -49,6 +53,7 @@ use store::Store;
 pub struct LocalCognito {
     core: Arc<Core>,
     public_url: Option<String>,
+    api_access: ApiAccess,
 }
 
 impl LocalCognito {
@@ -75,6 +80,7 @@ impl LocalCognito {
                 region: options.region,
             }),
             public_url: options.public_url,
+            api_access: options.api_access,
         })
     }
 
@@ -82,10 +88,13 @@ impl LocalCognito {
     /// configuration unless [`Options::public_url`] was set.
     pub fn router(&self, public_url: String) -> axum::Router {
         let base = self.public_url.clone().unwrap_or(public_url);
-        http::router(Services {
-            core: Arc::clone(&self.core),
-            base_url: Arc::from(base.trim_end_matches('/')),
-        })
+        http::router(
+            Services {
+                core: Arc::clone(&self.core),
+                base_url: Arc::from(base.trim_end_matches('/')),
+            },
+            self.api_access.clone(),
+        )
     }
 
     /// Binds `addr` (port 0 allowed) and serves in a spawned task.

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::clock::{Clock, SystemClock};
+use crate::exposure::ApiAccess;
 
 /// How a [`crate::LocalCognito`] is opened.
 #[derive(Clone)]
@@ -16,6 +17,8 @@ pub struct Options {
     pub public_url: Option<String>,
     /// Source of time for every expiry decision.
     pub clock: Arc<dyn Clock>,
+    /// Who may call the JSON API from beyond loopback (the browser endpoints answer anyone).
+    pub api_access: ApiAccess,
 }
 
 impl Options {
@@ -26,6 +29,7 @@ impl Options {
             region: "us-east-1".to_owned(),
             public_url: None,
             clock: Arc::new(SystemClock),
+            api_access: ApiAccess::default(),
         }
     }
 
@@ -44,6 +48,7 @@ impl std::fmt::Debug for Options {
             .field("data_dir", &self.data_dir)
             .field("region", &self.region)
             .field("public_url", &self.public_url)
+            .field("api_access", &self.api_access)
             .finish_non_exhaustive()
     }
 }

@@ -14,6 +14,7 @@ use crate::LocalCognito;
 pub struct RunningIdp {
     addr: SocketAddr,
     base_url: String,
+    exposure: String,
     stop: oneshot::Sender<()>,
     task: JoinHandle<()>,
 }
@@ -26,7 +27,11 @@ pub(crate) async fn start(idp: LocalCognito, addr: SocketAddr) -> Result<Running
         .local_addr()
         .map_err(|source| Error::Bind { addr, source })?;
     let base_url = format!("http://{addr}");
-    let router = idp.router(base_url.clone());
+    let exposure = idp.api_access.describe(addr);
+    tracing::info!(%addr, "local-cognito: {exposure}");
+    let router = idp
+        .router(base_url.clone())
+        .into_make_service_with_connect_info::<SocketAddr>();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
@@ -40,6 +45,7 @@ pub(crate) async fn start(idp: LocalCognito, addr: SocketAddr) -> Result<Running
     Ok(RunningIdp {
         addr,
         base_url,
+        exposure,
         stop,
         task,
     })
@@ -54,6 +60,11 @@ impl RunningIdp {
     /// `http://{addr}`, no trailing slash: the endpoint to give an AWS SDK.
     pub fn base_url(&self) -> String {
         self.base_url.clone()
+    }
+
+    /// What this listener serves to whom (the JSON API's exposure), for start-up output.
+    pub fn exposure(&self) -> &str {
+        &self.exposure
     }
 
     /// Stops accepting connections, lets in-flight requests finish, and waits for the server.

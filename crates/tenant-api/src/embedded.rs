@@ -10,7 +10,7 @@ use aws_sdk_cognitoidentityprovider::types::{
     SchemaAttributeType, StringAttributeConstraintsType, UserPoolPolicyType, UsernameAttributeType,
 };
 use aws_sdk_cognitoidentityprovider::Client;
-use local_cognito::{LocalCognito, Options, RunningIdp};
+use local_cognito::{ApiAccess, LocalCognito, Options, RunningIdp};
 use serde::{Deserialize, Serialize};
 
 use crate::cognito::{Cognito, CognitoTarget};
@@ -42,8 +42,19 @@ impl EmbeddedIdp {
     /// Opens the identity provider's state under `data_dir/idp`, serves it on `addr` and makes
     /// sure the pool exists.
     pub async fn start(data_dir: &Path, addr: SocketAddr, region: &str) -> anyhow::Result<Self> {
+        Self::start_with(data_dir, addr, region, ApiAccess::default()).await
+    }
+
+    /// As [`Self::start`], with who may call the JSON API from beyond loopback.
+    pub async fn start_with(
+        data_dir: &Path,
+        addr: SocketAddr,
+        region: &str,
+        api_access: ApiAccess,
+    ) -> anyhow::Result<Self> {
         let mut options = Options::persistent(data_dir.join("idp"));
         options.region = region.to_owned();
+        options.api_access = api_access;
         let idp = LocalCognito::open(options)
             .await
             .context("cannot open the embedded identity provider's state")?;

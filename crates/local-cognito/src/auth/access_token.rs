@@ -15,15 +15,22 @@ fn invalid() -> CognitoError {
     CognitoError::not_authorized("Invalid Access Token")
 }
 
-/// The pool, user and sign-in an access token stands for.
+/// The pool, user and sign-in an access token stands for; the token must carry `scope`
+/// (`aws.cognito.signin.user.admin` for the user API, `openid` for userInfo).
 pub(crate) async fn authenticate(
     services: &Services,
     token: &str,
+    scope: &str,
 ) -> Result<(Pool, User, RefreshFamily), CognitoError> {
     let claims = jwt::verify(token, &services.core.keys).map_err(|_| invalid())?;
     let text = |name: &str| claims.get(name).and_then(Value::as_str);
     if text("token_use") != Some("access") {
         return Err(invalid());
+    }
+    if !text("scope").is_some_and(|granted| granted.split(' ').any(|s| s == scope)) {
+        return Err(CognitoError::not_authorized(
+            "Access Token does not have required scopes",
+        ));
     }
     let expires = claims
         .get("exp")

@@ -1,20 +1,23 @@
 //! Sign-in, challenges, refresh and access-token checks: the logic the auth targets share.
 
 mod access_token;
+mod claims;
 mod new_password;
 mod password_sign_in;
-mod refresh;
+pub(crate) mod refresh;
 mod secret;
-mod tokens;
+pub(crate) mod tokens;
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 pub(crate) use access_token::authenticate;
-pub(crate) use new_password::respond_new_password;
-pub(crate) use password_sign_in::sign_in;
+pub(crate) use claims::readable;
+pub(crate) use new_password::{respond_new_password, set_new_password};
+pub(crate) use password_sign_in::{sign_in, start_challenge, verify_password};
 pub(crate) use refresh::refresh;
+pub(crate) use secret::check_client_secret;
 
 use crate::domain::client::{AuthFlow, Client};
 use crate::domain::pool::Pool;
@@ -43,7 +46,9 @@ pub(crate) struct AuthenticationResult {
     pub(crate) token_type: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) refresh_token: Option<String>,
-    pub(crate) id_token: String,
+    /// Absent only from Hosted UI grants without the `openid` scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) id_token: Option<String>,
 }
 
 /// A required entry of `AuthParameters` / `ChallengeResponses`.
@@ -56,7 +61,7 @@ pub(crate) fn required<'a>(
     })
 }
 
-fn incorrect_credentials() -> CognitoError {
+pub(crate) fn incorrect_credentials() -> CognitoError {
     CognitoError::not_authorized("Incorrect username or password.")
 }
 

@@ -8,7 +8,7 @@ use crate::crypto::{password, random};
 use crate::domain::attributes::{validate_writes, AttributeType};
 use crate::domain::client::Client;
 use crate::domain::pool::Pool;
-use crate::domain::user::UserStatus;
+use crate::domain::user::{User, UserStatus};
 use crate::error::CognitoError;
 use crate::service::{email_alias, Services};
 use crate::store::NewUser;
@@ -48,7 +48,35 @@ pub(crate) async fn respond_new_password(
         })
         .collect();
     validate_writes(pool, &updates, false)?;
+    let user = set_new_password(
+        services,
+        pool,
+        client,
+        session,
+        username,
+        new_password,
+        updates,
+    )
+    .await?;
+    Ok(AuthResponse {
+        authentication_result: Some(
+            tokens::issue_new(services, pool, client, &user, tokens::Grant::default()).await?,
+        ),
+        ..AuthResponse::default()
+    })
+}
 
+/// Consumes the challenge `session` of `username` and sets their permanent password (already
+/// checked against the policy) and attribute updates; returns the confirmed user.
+pub(crate) async fn set_new_password(
+    services: &Services,
+    pool: &Pool,
+    client: &Client,
+    session: Option<&str>,
+    username: &str,
+    new_password: &str,
+    updates: Vec<AttributeType>,
+) -> Result<User, CognitoError> {
     let session = session.ok_or_else(invalid_session)?;
     let now = services.now();
     let taken = services
@@ -92,8 +120,5 @@ pub(crate) async fn respond_new_password(
             "An account with the given email already exists.",
         ));
     }
-    Ok(AuthResponse {
-        authentication_result: Some(tokens::issue_new(services, pool, client, &user).await?),
-        ..AuthResponse::default()
-    })
+    Ok(user)
 }

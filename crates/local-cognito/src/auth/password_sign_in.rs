@@ -24,6 +24,27 @@ pub(crate) async fn sign_in(
     // Cognito checks the secret hash over the username exactly as the caller gave it.
     secret::check(client, username, parameters.get("SECRET_HASH"))?;
 
+    let user = verify_password(services, pool, client, username, given_password).await?;
+    match user.status {
+        UserStatus::Confirmed => Ok(AuthResponse {
+            authentication_result: Some(
+                tokens::issue_new(services, pool, client, &user, tokens::Grant::default()).await?,
+            ),
+            ..AuthResponse::default()
+        }),
+        UserStatus::ForceChangePassword => challenge(services, pool, client, &user).await,
+    }
+}
+
+/// The user `username` names, if enabled and `given_password` is theirs. Unknown users fail
+/// as wrong passwords when the client hides user existence.
+pub(crate) async fn verify_password(
+    services: &Services,
+    pool: &Pool,
+    client: &Client,
+    username: &str,
+    given_password: &str,
+) -> Result<User, CognitoError> {
     let Some(user) = services.find_user(pool, username).await? else {
         return Err(if client.hides_user_existence() {
             incorrect_credentials()
@@ -38,22 +59,16 @@ pub(crate) async fn sign_in(
     if !password::verify(given_password, hash).await {
         return Err(incorrect_credentials());
     }
-    match user.status {
-        UserStatus::Confirmed => Ok(AuthResponse {
-            authentication_result: Some(tokens::issue_new(services, pool, client, &user).await?),
-            ..AuthResponse::default()
-        }),
-        UserStatus::ForceChangePassword => challenge(services, pool, client, &user).await,
-    }
+    Ok(user)
 }
 
-/// Answers NEW_PASSWORD_REQUIRED with a fresh single-use session.
-async fn challenge(
+/// Stores a single-use NEW_PASSWORD_REQUIRED session for `user`; returns its opaque value.
+pub(crate) async fn start_challenge(
     services: &Services,
     pool: &Pool,
     client: &Client,
     user: &User,
-) -> Result<AuthResponse, CognitoError> {
+) -> Result<String, CognitoError> {
     let now = services.now();
     if user
         .temp_password_expires_at
@@ -76,6 +91,17 @@ async fn challenge(
             },
         )
         .await?;
+    Ok(session)
+}
+
+/// Answers NEW_PASSWORD_REQUIRED with a fresh single-use session.
+async fn challenge(
+    services: &Services,
+    pool: &Pool,
+    client: &Client,
+    user: &User,
+) -> Result<AuthResponse, CognitoError> {
+    let session = start_challenge(services, pool, client, user).await?;
     let visible: BTreeMap<&String, &String> = user
         .attributes
         .iter()

@@ -1,5 +1,7 @@
 //! Enforcement of `SECRET_HASH` for clients that have a secret.
 
+use subtle::ConstantTimeEq as _;
+
 use crate::crypto::secret_hash;
 use crate::domain::client::Client;
 use crate::error::CognitoError;
@@ -25,6 +27,31 @@ pub(crate) fn check(
     } else {
         Err(CognitoError::not_authorized(format!(
             "Unable to verify secret hash for client {}",
+            client.id
+        )))
+    }
+}
+
+/// Checks a client secret sent as such (RevokeToken, GetTokensFromRefreshToken): required and
+/// compared in constant time when the client has one, ignored otherwise.
+pub(crate) fn check_client_secret(
+    client: &Client,
+    given: Option<&str>,
+) -> Result<(), CognitoError> {
+    let Some(secret) = &client.secret else {
+        return Ok(());
+    };
+    let Some(given) = given else {
+        return Err(CognitoError::not_authorized(format!(
+            "Client {} is configured for secret but secret was not received",
+            client.id
+        )));
+    };
+    if bool::from(secret.as_bytes().ct_eq(given.as_bytes())) {
+        Ok(())
+    } else {
+        Err(CognitoError::not_authorized(format!(
+            "Unable to verify secret for client {}",
             client.id
         )))
     }

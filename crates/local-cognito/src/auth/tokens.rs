@@ -1,7 +1,9 @@
-//! Issuing id, access and refresh tokens with Cognito's claim names.
+//! Issuing id, access and refresh tokens: a new sign-in starts a refresh token family, a
+//! refresh reuses it (or, on a rotating client, starts its next generation).
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
+use super::claims::{self, Subject};
 use super::AuthenticationResult;
 use crate::crypto::{jwt, random};
 use crate::domain::client::Client;
@@ -10,8 +12,6 @@ use crate::domain::user::User;
 use crate::error::CognitoError;
 use crate::service::Services;
 use crate::store::RefreshFamily;
-
-const BOOLEAN_CLAIMS: &[&str] = &["email_verified", "phone_number_verified"];
 
 fn sign(
     services: &Services,
@@ -26,69 +26,71 @@ fn sign(
     })
 }
 
-/// Signs a new access/id token pair for `family`; the refresh token is added by the caller.
-fn token_pair(
+/// How a sign-in was made: through the JSON API, or through the Hosted UI's code flow.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Grant<'a> {
+    /// Granted scopes, space-separated; `None` for the JSON API (the admin scope, always an
+    /// id token).
+    pub(crate) scopes: Option<&'a str>,
+    /// The authorization request's nonce.
+    pub(crate) nonce: Option<&'a str>,
+    /// When the user authenticated (the Hosted UI session may be older than the code).
+    pub(crate) auth_time: Option<i64>,
+}
+
+impl Grant<'_> {
+    fn wants_id_token(scopes: Option<&str>) -> bool {
+        scopes.is_none_or(|scopes| scopes.split(' ').any(|s| s == "openid"))
+    }
+}
+
+/// Signs an access token and, unless the grant lacks `openid`, an id token for `family`.
+async fn sign_pair(
     services: &Services,
     pool: &Pool,
     client: &Client,
     user: &User,
-    groups: &[String],
     family: &RefreshFamily,
-) -> Result<(String, String), CognitoError> {
-    let now = services.now();
+    nonce: Option<&str>,
+) -> Result<(String, Option<String>), CognitoError> {
+    let groups = services
+        .store()
+        .user_groups(&pool.id, &user.username)
+        .await?;
     let issuer = services.issuer(&pool.id);
-    let mut access = Map::new();
-    access.insert("sub".into(), json!(user.sub));
-    if !groups.is_empty() {
-        access.insert("cognito:groups".into(), json!(groups));
-    }
-    access.insert("iss".into(), json!(issuer));
-    access.insert("version".into(), json!(2));
-    access.insert("client_id".into(), json!(client.id));
-    access.insert("origin_jti".into(), json!(family.origin_jti));
-    access.insert("event_id".into(), json!(family.event_id));
-    access.insert("token_use".into(), json!("access"));
-    access.insert("scope".into(), json!("aws.cognito.signin.user.admin"));
-    access.insert("auth_time".into(), json!(family.auth_time));
-    access.insert("exp".into(), json!(now + client.access_ttl()));
-    access.insert("iat".into(), json!(now));
-    access.insert("jti".into(), json!(random::uuid()));
-    access.insert("username".into(), json!(user.username));
-    // Emulates a pre-token-generation V2 trigger that adds these attributes as claims.
-    for name in &pool.settings.access_token_attributes {
-        if let Some(value) = user.attributes.get(name) {
-            access.insert(name.clone(), json!(value));
-        }
-    }
+    let subject = Subject {
+        issuer: &issuer,
+        pool,
+        client,
+        user,
+        groups: &groups,
+        family,
+        now: services.now(),
+    };
+    let access = sign(services, false, &claims::access(&subject))?;
+    let code_flow = family.scopes.is_some();
+    let id = if Grant::wants_id_token(family.scopes.as_deref()) {
+        let at = code_flow.then_some(access.as_str());
+        Some(sign(services, true, &claims::id(&subject, nonce, at))?)
+    } else {
+        None
+    };
+    Ok((access, id))
+}
 
-    let mut id = Map::new();
-    id.insert("sub".into(), json!(user.sub));
-    if !groups.is_empty() {
-        id.insert("cognito:groups".into(), json!(groups));
+fn result(
+    client: &Client,
+    access: String,
+    id: Option<String>,
+    refresh: Option<String>,
+) -> AuthenticationResult {
+    AuthenticationResult {
+        access_token: access,
+        expires_in: client.access_ttl(),
+        token_type: "Bearer",
+        refresh_token: refresh,
+        id_token: id,
     }
-    for (name, value) in &user.attributes {
-        if name == "sub" {
-            continue;
-        }
-        let claim = if BOOLEAN_CLAIMS.contains(&name.as_str()) {
-            json!(value == "true")
-        } else {
-            json!(value)
-        };
-        id.insert(name.clone(), claim);
-    }
-    id.insert("iss".into(), json!(issuer));
-    id.insert("cognito:username".into(), json!(user.username));
-    id.insert("origin_jti".into(), json!(family.origin_jti));
-    id.insert("aud".into(), json!(client.id));
-    id.insert("event_id".into(), json!(family.event_id));
-    id.insert("token_use".into(), json!("id"));
-    id.insert("auth_time".into(), json!(family.auth_time));
-    id.insert("exp".into(), json!(now + client.id_ttl()));
-    id.insert("iat".into(), json!(now));
-    id.insert("jti".into(), json!(random::uuid()));
-
-    Ok((sign(services, false, &access)?, sign(services, true, &id)?))
 }
 
 /// Tokens for a fresh sign-in: a new refresh token family plus access and id tokens.
@@ -97,6 +99,7 @@ pub(crate) async fn issue_new(
     pool: &Pool,
     client: &Client,
     user: &User,
+    grant: Grant<'_>,
 ) -> Result<AuthenticationResult, CognitoError> {
     let now = services.now();
     let family = RefreshFamily {
@@ -104,31 +107,26 @@ pub(crate) async fn issue_new(
         pool_id: pool.id.clone(),
         client_id: client.id.clone(),
         username: user.username.clone(),
-        auth_time: now,
+        auth_time: grant.auth_time.unwrap_or(now),
         event_id: random::uuid(),
         expires_at: now + client.refresh_ttl(),
         revoked: false,
+        scopes: grant.scopes.map(str::to_owned),
+        chain: None,
+        rotated_at: None,
     };
     let refresh_token = random::opaque_token();
     services
         .store()
         .insert_refresh(&random::token_hash(&refresh_token), &family)
         .await?;
-    let groups = services
-        .store()
-        .user_groups(&pool.id, &user.username)
-        .await?;
-    let (access_token, id_token) = token_pair(services, pool, client, user, &groups, &family)?;
-    Ok(AuthenticationResult {
-        access_token,
-        expires_in: client.access_ttl(),
-        token_type: "Bearer",
-        refresh_token: Some(refresh_token),
-        id_token,
-    })
+    let (access, id) = sign_pair(services, pool, client, user, &family, grant.nonce).await?;
+    Ok(result(client, access, id, Some(refresh_token)))
 }
 
-/// Tokens for a refresh: same `origin_jti` and `auth_time`, no new refresh token.
+/// Tokens for a refresh: same `origin_jti`, `auth_time` and scopes, no new refresh token;
+/// on a client whose refresh tokens rotate, the next generation with a new refresh token that
+/// keeps the original expiry.
 pub(crate) async fn issue_refreshed(
     services: &Services,
     pool: &Pool,
@@ -136,16 +134,25 @@ pub(crate) async fn issue_refreshed(
     user: &User,
     family: &RefreshFamily,
 ) -> Result<AuthenticationResult, CognitoError> {
-    let groups = services
-        .store()
-        .user_groups(&pool.id, &user.username)
+    if client.settings.oauth.rotation_grace().is_none() {
+        let (access, id) = sign_pair(services, pool, client, user, family, None).await?;
+        return Ok(result(client, access, id, None));
+    }
+    let next = RefreshFamily {
+        origin_jti: random::uuid(),
+        chain: Some(family.root().to_owned()),
+        rotated_at: None,
+        revoked: false,
+        ..family.clone()
+    };
+    let refresh_token = random::opaque_token();
+    let store = services.store();
+    store
+        .insert_refresh(&random::token_hash(&refresh_token), &next)
         .await?;
-    let (access_token, id_token) = token_pair(services, pool, client, user, &groups, family)?;
-    Ok(AuthenticationResult {
-        access_token,
-        expires_in: client.access_ttl(),
-        token_type: "Bearer",
-        refresh_token: None,
-        id_token,
-    })
+    store
+        .mark_rotated(&family.origin_jti, services.now())
+        .await?;
+    let (access, id) = sign_pair(services, pool, client, user, &next, None).await?;
+    Ok(result(client, access, id, Some(refresh_token)))
 }

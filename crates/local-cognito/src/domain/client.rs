@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::oauth::OAuthSettings;
+
 /// The sign-in flows this emulator implements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AuthFlow {
@@ -89,6 +91,9 @@ pub(crate) struct ClientSettings {
     pub(crate) write_attributes: Vec<String>,
     pub(crate) enable_token_revocation: bool,
     pub(crate) auth_session_validity: i64,
+    /// The Hosted UI settings; absent in clients stored before they existed.
+    #[serde(flatten)]
+    pub(crate) oauth: OAuthSettings,
 }
 
 /// A stored app client.
@@ -171,6 +176,7 @@ mod tests {
                 write_attributes: vec![],
                 enable_token_revocation: true,
                 auth_session_validity: 3,
+                oauth: OAuthSettings::default(),
             },
         }
     }

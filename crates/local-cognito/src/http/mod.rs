@@ -5,18 +5,24 @@ mod error;
 mod well_known;
 
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{middleware, Router};
+
+use crate::exposure::{self, ApiAccess};
 
 use crate::service::Services;
 
 /// Every route, over `services`.
-pub(crate) fn router(services: Services) -> Router {
-    Router::new()
+pub(crate) fn router(services: Services, api_access: ApiAccess) -> Router {
+    let api = Router::new()
         .route("/", post(api::handle))
+        .layer(middleware::from_fn_with_state(api_access, exposure::guard));
+    Router::new()
+        .merge(api)
         .route("/{pool_id}/.well-known/jwks.json", get(well_known::jwks))
         .route(
             "/{pool_id}/.well-known/openid-configuration",
             get(well_known::openid_configuration),
         )
+        .merge(crate::oauth2::router())
         .with_state(services)
 }

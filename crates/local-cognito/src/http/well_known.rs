@@ -1,5 +1,5 @@
 //! `/{poolId}/.well-known/jwks.json` and `openid-configuration`; the issuer equals the `iss`
-//! of the pool's tokens.
+//! of the pool's tokens; the endpoints are the Hosted UI's on this listener.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -44,15 +44,24 @@ pub(super) async fn openid_configuration(
         return response;
     }
     let issuer = services.issuer(&pool_id);
+    // The Hosted UI lives on the pool's domain, which locally is this listener's root.
+    let domain = &services.base_url;
     Json(json!({
         "issuer": issuer,
         "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+        "authorization_endpoint": format!("{domain}/oauth2/authorize"),
+        "token_endpoint": format!("{domain}/oauth2/token"),
+        "userinfo_endpoint": format!("{domain}/oauth2/userInfo"),
+        "revocation_endpoint": format!("{domain}/oauth2/revoke"),
+        "end_session_endpoint": format!("{domain}/logout"),
+        "code_challenge_methods_supported": ["S256"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
         "id_token_signing_alg_values_supported": ["RS256"],
         "subject_types_supported": ["public"],
         "response_types_supported": ["code", "token"],
         "scopes_supported": ["openid", "email", "phone", "profile"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "claims_supported": ["sub", "iss", "aud", "email", "email_verified", "cognito:username", "cognito:groups"],
+        "claims_supported": ["sub", "iss", "aud", "email", "email_verified", "cognito:username", "cognito:groups", "nonce", "at_hash", "auth_time"],
     }))
     .into_response()
 }

@@ -49,4 +49,16 @@ impl Store {
         .map(from_row)
         .transpose()
     }
+
+    /// Replaces a client's name and settings.
+    pub(crate) async fn update_client(&self, client: &Client) -> Result<(), StoreError> {
+        sqlx::query("UPDATE clients SET name = ?, modified_at = ?, settings = ? WHERE id = ?")
+            .bind(&client.name)
+            .bind(client.modified_at)
+            .bind(serde_json::to_string(&client.settings)?)
+            .bind(&client.id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
 }

@@ -2,7 +2,10 @@
 //! directory (the service and a CLI) always see each other's writes.
 
 mod clients;
+mod codes;
+mod domains;
 mod groups;
+mod hosted_sessions;
 mod keys;
 mod pools;
 mod sessions;
@@ -15,7 +18,9 @@ use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
+pub(crate) use codes::AuthorizationCode;
 pub(crate) use groups::Group;
+pub(crate) use hosted_sessions::HostedSession;
 pub(crate) use sessions::Session;
 pub(crate) use tokens::RefreshFamily;
 pub(crate) use users::NewUser;
@@ -81,6 +86,44 @@ impl Store {
     async fn migrate(pool: SqlitePool) -> Result<Self, StoreError> {
         // Every statement is `IF NOT EXISTS`, so concurrent openers cannot trip over each other.
         sqlx::raw_sql(SCHEMA).execute(&pool).await?;
+        for (table, column, definition) in ADDED_COLUMNS {
+            add_column(&pool, table, column, definition).await?;
+        }
         Ok(Self { pool })
+    }
+}
+
+/// Columns added after a table was first shipped: added to older data directories on open.
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    // The granted scopes of a Hosted UI sign-in; NULL for API sign-ins (the admin scope).
+    ("refresh_tokens", "scopes", "TEXT"),
+    // The origin_jti of the first generation when refresh tokens rotate; NULL for the first.
+    ("refresh_tokens", "chain", "TEXT"),
+    // When a rotating refresh token was replaced by a newer one; NULL while it is the newest.
+    ("refresh_tokens", "rotated_at", "INTEGER"),
+];
+
+/// `ALTER TABLE … ADD COLUMN` unless the column exists; a concurrent opener that added it
+/// first is not an error.
+async fn add_column(
+    pool: &SqlitePool,
+    table: &str,
+    column: &str,
+    definition: &str,
+) -> Result<(), StoreError> {
+    let exists: Option<(String,)> =
+        sqlx::query_as("SELECT name FROM pragma_table_info(?) WHERE name = ?")
+            .bind(table)
+            .bind(column)
+            .fetch_optional(pool)
+            .await?;
+    if exists.is_some() {
+        return Ok(());
+    }
+    let sql = format!("ALTER TABLE {table} ADD COLUMN {column} {definition}");
+    match sqlx::raw_sql(&sql).execute(pool).await {
+        Ok(_) => Ok(()),
+        Err(error) if error.to_string().contains("duplicate column") => Ok(()),
+        Err(error) => Err(error.into()),
     }
 }

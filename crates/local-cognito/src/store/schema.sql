@@ -74,3 +74,30 @@ CREATE TABLE IF NOT EXISTS refresh_tokens (
     revoked    INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS refresh_tokens_user ON refresh_tokens (pool_id, username);
+-- Hosted UI domains (CreateUserPoolDomain): one per pool, as in Cognito.
+CREATE TABLE IF NOT EXISTS domains (
+    domain     TEXT PRIMARY KEY,
+    pool_id    TEXT NOT NULL UNIQUE REFERENCES pools(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL
+);
+-- Authorization codes of the Hosted UI, stored as SHA-256; deleted when redeemed.
+CREATE TABLE IF NOT EXISTS authorization_codes (
+    hash           TEXT PRIMARY KEY,
+    pool_id        TEXT NOT NULL,
+    client_id      TEXT NOT NULL,
+    username       TEXT NOT NULL,
+    redirect_uri   TEXT NOT NULL,
+    scopes         TEXT NOT NULL,
+    code_challenge TEXT,
+    nonce          TEXT,
+    auth_time      INTEGER NOT NULL,
+    expires_at     INTEGER NOT NULL
+);
+-- Hosted UI sign-in sessions (the browser's session cookie), stored as SHA-256.
+CREATE TABLE IF NOT EXISTS hosted_sessions (
+    hash       TEXT PRIMARY KEY,
+    pool_id    TEXT NOT NULL,
+    username   TEXT NOT NULL,
+    auth_time  INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);

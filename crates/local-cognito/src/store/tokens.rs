@@ -13,12 +13,49 @@ pub(crate) struct RefreshFamily {
     pub(crate) event_id: String,
     pub(crate) expires_at: i64,
     pub(crate) revoked: bool,
+    /// Granted scopes, space-separated; `None` for API sign-ins (the admin scope only).
+    pub(crate) scopes: Option<String>,
+    /// The `origin_jti` of the first generation of a rotating refresh token.
+    pub(crate) chain: Option<String>,
+    /// When a newer generation replaced this refresh token.
+    pub(crate) rotated_at: Option<i64>,
 }
 
-type FamilyRow = (String, String, String, String, i64, String, i64, bool);
+impl RefreshFamily {
+    /// The first generation's `origin_jti`: what every generation of a rotating token shares.
+    pub(crate) fn root(&self) -> &str {
+        self.chain.as_deref().unwrap_or(&self.origin_jti)
+    }
+}
+
+type FamilyRow = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    i64,
+    bool,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
 
 fn from_row(row: FamilyRow) -> RefreshFamily {
-    let (origin_jti, pool_id, client_id, username, auth_time, event_id, expires_at, revoked) = row;
+    let (
+        origin_jti,
+        pool_id,
+        client_id,
+        username,
+        auth_time,
+        event_id,
+        expires_at,
+        revoked,
+        scopes,
+        chain,
+        rotated_at,
+    ) = row;
     RefreshFamily {
         origin_jti,
         pool_id,
@@ -28,11 +65,14 @@ fn from_row(row: FamilyRow) -> RefreshFamily {
         event_id,
         expires_at,
         revoked,
+        scopes,
+        chain,
+        rotated_at,
     }
 }
 
-const COLUMNS: &str =
-    "origin_jti, pool_id, client_id, username, auth_time, event_id, expires_at, revoked";
+const COLUMNS: &str = "origin_jti, pool_id, client_id, username, auth_time, event_id, \
+     expires_at, revoked, scopes, chain, rotated_at";
 
 impl Store {
     /// Stores a new family under the hash of its refresh token.
@@ -42,7 +82,7 @@ impl Store {
         family: &RefreshFamily,
     ) -> Result<(), StoreError> {
         sqlx::query(&format!(
-            "INSERT INTO refresh_tokens ({COLUMNS}, token_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO refresh_tokens ({COLUMNS}, token_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         ))
         .bind(&family.origin_jti)
         .bind(&family.pool_id)
@@ -52,6 +92,9 @@ impl Store {
         .bind(&family.event_id)
         .bind(family.expires_at)
         .bind(family.revoked)
+        .bind(&family.scopes)
+        .bind(&family.chain)
+        .bind(family.rotated_at)
         .bind(token_hash)
         .execute(&self.pool)
         .await?;
@@ -100,12 +143,28 @@ impl Store {
         Ok(())
     }
 
-    /// Revokes one family (RevokeToken).
-    pub(crate) async fn revoke_family(&self, origin_jti: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE refresh_tokens SET revoked = 1 WHERE origin_jti = ?")
-            .bind(origin_jti)
+    /// Revokes one sign-in, every generation of it when its refresh token rotates
+    /// (RevokeToken, `/oauth2/revoke`).
+    pub(crate) async fn revoke_family(&self, family: &RefreshFamily) -> Result<(), StoreError> {
+        let root = family.root();
+        sqlx::query("UPDATE refresh_tokens SET revoked = 1 WHERE origin_jti = ? OR chain = ?")
+            .bind(root)
+            .bind(root)
             .execute(&self.pool)
             .await?;
+        Ok(())
+    }
+
+    /// Marks a refresh token as replaced by a newer generation, the first time only (its
+    /// grace period runs from then).
+    pub(crate) async fn mark_rotated(&self, origin_jti: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE refresh_tokens SET rotated_at = ? WHERE origin_jti = ? AND rotated_at IS NULL",
+        )
+        .bind(now)
+        .bind(origin_jti)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }

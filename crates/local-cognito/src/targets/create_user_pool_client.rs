@@ -1,25 +1,14 @@
-//! `CreateUserPoolClient`: an app client with optional secret, auth flows and token lifetimes.
+//! `CreateUserPoolClient`: an app client with optional secret, auth flows, token lifetimes and
+//! Hosted UI (OAuth) settings.
 
 use serde::{Deserialize, Serialize};
 
+use super::client_fields::ClientFields;
 use super::views::{self, ClientView};
 use crate::crypto::random;
-use crate::domain::client::{Client, ClientSettings, TokenValidityUnits};
+use crate::domain::client::Client;
 use crate::error::CognitoError;
 use crate::service::Services;
-
-/// The flows names Cognito accepts in `ExplicitAuthFlows`.
-const KNOWN_FLOWS: &[&str] = &[
-    "ADMIN_NO_SRP_AUTH",
-    "CUSTOM_AUTH_FLOW_ONLY",
-    "USER_PASSWORD_AUTH",
-    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-    "ALLOW_CUSTOM_AUTH",
-    "ALLOW_USER_PASSWORD_AUTH",
-    "ALLOW_USER_SRP_AUTH",
-    "ALLOW_REFRESH_TOKEN_AUTH",
-    "ALLOW_USER_AUTH",
-];
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -28,18 +17,8 @@ pub(super) struct Request {
     client_name: String,
     #[serde(default)]
     generate_secret: bool,
-    explicit_auth_flows: Option<Vec<String>>,
-    prevent_user_existence_errors: Option<String>,
-    access_token_validity: Option<i64>,
-    id_token_validity: Option<i64>,
-    refresh_token_validity: Option<i64>,
-    token_validity_units: Option<TokenValidityUnits>,
-    #[serde(default)]
-    read_attributes: Vec<String>,
-    #[serde(default)]
-    write_attributes: Vec<String>,
-    enable_token_revocation: Option<bool>,
-    auth_session_validity: Option<i64>,
+    #[serde(flatten)]
+    fields: ClientFields,
 }
 
 #[derive(Debug, Serialize)]
@@ -62,33 +41,7 @@ impl Serialize for Created {
 
 pub(super) async fn handle(services: &Services, request: Request) -> Result<Created, CognitoError> {
     services.pool(&request.user_pool_id).await?;
-    let explicit_auth_flows = request.explicit_auth_flows.unwrap_or_else(|| {
-        ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"]
-            .map(str::to_owned)
-            .to_vec()
-    });
-    if let Some(unknown) = explicit_auth_flows.iter().find(|f| !KNOWN_FLOWS.contains(&f.as_str())) {
-        return Err(CognitoError::invalid_parameter(format!(
-            "Invalid ExplicitAuthFlows value: {unknown}"
-        )));
-    }
-    let prevent = request
-        .prevent_user_existence_errors
-        .unwrap_or_else(|| "LEGACY".to_owned());
-    if !matches!(prevent.as_str(), "LEGACY" | "ENABLED") {
-        return Err(CognitoError::invalid_parameter(format!(
-            "Invalid PreventUserExistenceErrors value: {prevent}"
-        )));
-    }
-    // Without explicit units Cognito reads the numbers as minutes, minutes and days; the
-    // defaults (60 minutes, 60 minutes, 30 days) are expressed in those units.
-    let units = request.token_validity_units.unwrap_or(TokenValidityUnits {
-        access_token: "minutes".to_owned(),
-        id_token: "minutes".to_owned(),
-        refresh_token: "days".to_owned(),
-    });
-    let access_default = if units.access_token == "hours" { 1 } else { 60 };
-    let id_default = if units.id_token == "hours" { 1 } else { 60 };
+    let settings = request.fields.into_settings()?;
     let now = services.now();
     let client = Client {
         id: random::client_id(),
@@ -97,18 +50,7 @@ pub(super) async fn handle(services: &Services, request: Request) -> Result<Crea
         secret: request.generate_secret.then(random::client_secret),
         created_at: now,
         modified_at: now,
-        settings: ClientSettings {
-            explicit_auth_flows,
-            prevent_user_existence_errors: prevent,
-            access_token_validity: request.access_token_validity.unwrap_or(access_default),
-            id_token_validity: request.id_token_validity.unwrap_or(id_default),
-            refresh_token_validity: request.refresh_token_validity.unwrap_or(30),
-            token_validity_units: units,
-            read_attributes: request.read_attributes,
-            write_attributes: request.write_attributes,
-            enable_token_revocation: request.enable_token_revocation.unwrap_or(true),
-            auth_session_validity: request.auth_session_validity.unwrap_or(3),
-        },
+        settings,
     };
     services.store().insert_client(&client).await?;
     Ok(Created(client))

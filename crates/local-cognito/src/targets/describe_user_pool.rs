@@ -22,7 +22,9 @@ pub(super) struct Response {
 pub(super) async fn handle(services: &Services, request: Request) -> Result<Response, CognitoError> {
     let pool = services.pool(&request.user_pool_id).await?;
     let users = services.store().count_users(&pool.id).await?;
-    Ok(Response {
-        user_pool: views::pool(&pool, users),
-    })
+    let mut user_pool = views::pool(&pool, users);
+    if let Some(domain) = services.store().pool_domain(&pool.id).await? {
+        user_pool["Domain"] = Value::String(domain);
+    }
+    Ok(Response { user_pool })
 }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::auth;
+use crate::domain::oauth::ADMIN_SCOPE;
 use crate::domain::attributes::{to_wire, AttributeType};
 use crate::error::CognitoError;
 use crate::service::Services;
@@ -21,7 +22,7 @@ pub(super) struct Response {
 }
 
 pub(super) async fn handle(services: &Services, request: Request) -> Result<Response, CognitoError> {
-    let (_, user, _) = auth::authenticate(services, &request.access_token).await?;
+    let (_, user, _) = auth::authenticate(services, &request.access_token, ADMIN_SCOPE).await?;
     Ok(Response {
         user_attributes: to_wire(&user.attributes),
         username: user.username,

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::Empty;
 use crate::auth;
+use crate::domain::oauth::ADMIN_SCOPE;
 use crate::error::CognitoError;
 use crate::service::Services;
 
@@ -15,7 +16,7 @@ pub(super) struct Request {
 }
 
 pub(super) async fn handle(services: &Services, request: Request) -> Result<Empty, CognitoError> {
-    let (pool, user, _) = auth::authenticate(services, &request.access_token).await?;
+    let (pool, user, _) = auth::authenticate(services, &request.access_token, ADMIN_SCOPE).await?;
     services.store().revoke_user_tokens(&pool.id, &user.username).await?;
     Ok(Empty {})
 }

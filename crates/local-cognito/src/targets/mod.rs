@@ -1,6 +1,7 @@
 //! The Cognito operations (`X-Amz-Target`s): the [`Target`] enum, parsed from the header, and
 //! one module per operation, each a request type, a response type and a `handle` function.
 
+mod client_fields;
 mod views;
 
 use std::future::Future;
@@ -82,6 +83,10 @@ targets! {
     ListUserPools => list_user_pools,
     CreateUserPoolClient => create_user_pool_client,
     DescribeUserPoolClient => describe_user_pool_client,
+    UpdateUserPoolClient => update_user_pool_client,
+    CreateUserPoolDomain => create_user_pool_domain,
+    DescribeUserPoolDomain => describe_user_pool_domain,
+    DeleteUserPoolDomain => delete_user_pool_domain,
     AdminCreateUser => admin_create_user,
     AdminGetUser => admin_get_user,
     ListUsers => list_users,
@@ -101,6 +106,7 @@ targets! {
     GlobalSignOut => global_sign_out,
     AdminUserGlobalSignOut => admin_user_global_sign_out,
     RevokeToken => revoke_token,
+    GetTokensFromRefreshToken => get_tokens_from_refresh_token,
 }
 
 /// The empty JSON object most administrative operations answer with.

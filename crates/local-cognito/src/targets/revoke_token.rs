@@ -2,9 +2,9 @@
 //! As in Cognito (and RFC 7009), a token that is unknown answers success.
 
 use serde::Deserialize;
-use subtle::ConstantTimeEq as _;
 
 use super::Empty;
+use crate::auth;
 use crate::crypto::random;
 use crate::error::CognitoError;
 use crate::service::Services;
@@ -19,15 +19,7 @@ pub(super) struct Request {
 
 pub(super) async fn handle(services: &Services, request: Request) -> Result<Empty, CognitoError> {
     let client = services.client(&request.client_id).await?;
-    if let Some(secret) = &client.secret {
-        let given = request.client_secret.as_deref().unwrap_or_default();
-        if !bool::from(secret.as_bytes().ct_eq(given.as_bytes())) {
-            return Err(CognitoError::not_authorized(format!(
-                "Client {} is configured for secret but secret was not received",
-                client.id
-            )));
-        }
-    }
+    auth::check_client_secret(&client, request.client_secret.as_deref())?;
     if !client.settings.enable_token_revocation {
         return Err(CognitoError::new(
             "UnsupportedOperationException",
@@ -49,7 +41,7 @@ pub(super) async fn handle(services: &Services, request: Request) -> Result<Empt
         if family.client_id != client.id {
             return Err(CognitoError::not_authorized("Invalid Refresh Token"));
         }
-        services.store().revoke_family(&family.origin_jti).await?;
+        services.store().revoke_family(&family).await?;
     }
     Ok(Empty {})
 }

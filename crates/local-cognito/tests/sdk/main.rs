@@ -9,6 +9,7 @@ mod errors;
 mod expiry;
 mod flow;
 mod helpers;
+mod hosted;
 mod persistence;
 mod secrets;
 mod wire;

@@ -106,3 +106,42 @@ async fn two_providers_on_one_data_dir_see_each_others_writes() {
         "one provider sees the other's sign-out"
     );
 }
+
+/// The `refresh_tokens` table as released before the Hosted UI (no scopes/chain/rotated_at).
+const OLD_REFRESH_TOKENS: &str = "CREATE TABLE refresh_tokens (
+    origin_jti TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, pool_id TEXT NOT NULL,
+    client_id TEXT NOT NULL, username TEXT NOT NULL, auth_time INTEGER NOT NULL,
+    event_id TEXT NOT NULL, expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0)";
+
+#[tokio::test]
+async fn a_data_directory_from_before_the_hosted_ui_opens_and_gains_the_new_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("local-cognito.sqlite3");
+    let url = format!("sqlite://{}?mode=rwc", file.display());
+    let old = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::raw_sql(OLD_REFRESH_TOKENS)
+        .execute(&old)
+        .await
+        .unwrap();
+    old.close().await;
+
+    let clock = ManualClock::new(SystemTime::now());
+    let t = spawn_with(persistent(dir.path(), &clock), clock.clone()).await;
+    let pool = t.create_pool(false).await;
+    let client = t.create_client(&pool, ClientSpec::default()).await;
+    let (_, tokens) = t
+        .confirmed_user(&pool, &client.id, "alice", "tenant-a")
+        .await;
+    t.refresh(&client.id, tokens.refresh_token.unwrap())
+        .await
+        .unwrap();
+    let db = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let columns: Vec<(String,)> =
+        sqlx::query_as("SELECT name FROM pragma_table_info('refresh_tokens')")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    for added in ["scopes", "chain", "rotated_at"] {
+        assert!(columns.iter().any(|(name,)| name == added), "{added}");
+    }
+}

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use local_cognito::ApiAccess;
 
 use crate::config::{CognitoBackend, Config};
 use crate::embedded::EmbeddedIdp;
@@ -32,6 +33,12 @@ enum Command {
         /// State directory (default: DATA_DIR).
         #[arg(long)]
         data_dir: Option<PathBuf>,
+        /// Answer the JSON API (which accepts any credentials) to every host, not only loopback.
+        #[arg(long, conflicts_with = "api_access_key")]
+        open_api: bool,
+        /// Answer the JSON API to remote callers whose AWS access key id is this value.
+        #[arg(long, env = "LOCAL_COGNITO_API_ACCESS_KEY")]
+        api_access_key: Option<String>,
     },
     /// Manage users of the user pool.
     Users {
@@ -49,7 +56,19 @@ pub async fn run() -> anyhow::Result<()> {
     crate::telemetry::init(config.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
-        Command::Idp { addr, data_dir } => idp(&config, addr, data_dir).await,
+        Command::Idp {
+            addr,
+            data_dir,
+            open_api,
+            api_access_key,
+        } => {
+            let access = match (open_api, api_access_key) {
+                (true, _) => ApiAccess::Anyone,
+                (false, Some(key)) => ApiAccess::AccessKey(key),
+                (false, None) => ApiAccess::LoopbackOnly,
+            };
+            idp(&config, addr, data_dir, access).await
+        }
         Command::Users { command } => users::run(&config, command).await,
         Command::Migrate => {
             crate::store::connect(&config.database_url, true)
@@ -83,17 +102,27 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     app.run_until_stopped().await
 }
 
-async fn idp(config: &Config, addr: SocketAddr, data_dir: Option<PathBuf>) -> anyhow::Result<()> {
+async fn idp(
+    config: &Config,
+    addr: SocketAddr,
+    data_dir: Option<PathBuf>,
+    access: ApiAccess,
+) -> anyhow::Result<()> {
     let data_dir = data_dir.unwrap_or_else(|| config.data_dir.clone());
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create {}", data_dir.display()))?;
-    let idp = EmbeddedIdp::start(&data_dir, addr, &config.cognito.region).await?;
+    let idp = EmbeddedIdp::start_with(&data_dir, addr, &config.cognito.region, access).await?;
     println!("local-cognito listening on {}", idp.running.base_url());
     println!("  COGNITO_ENDPOINT={}", idp.running.base_url());
     println!("  COGNITO_USER_POOL_ID={}", idp.ids.pool_id);
     println!("  COGNITO_APP_CLIENT_ID={}", idp.ids.client_id);
     println!("  COGNITO_ISSUER={}", idp.issuer());
     println!("  AWS_REGION={}", config.cognito.region);
+    println!(
+        "  Hosted UI (the user pool domain, for web clients with the code flow): {}",
+        idp.running.base_url()
+    );
+    println!("  {}", idp.running.exposure());
     shutdown_signal().await;
     idp.running.shutdown().await;
     Ok(())
