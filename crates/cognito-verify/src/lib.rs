@@ -40,7 +40,7 @@ pub use claims::{AccessClaims, CognitoClaims, CommonClaims, IdClaims, RawClaims}
 pub use config::{ParseTokenUseError, PoolConfig, TokenUse};
 pub use error::{ConfigError, ErrorKind, VerifyError};
 #[cfg(feature = "axum")]
-pub use extract::{AuthRejection, CognitoUser};
+pub use extract::{bearer_token, AuthRejection, CognitoUser};
 pub use hooks::{CheckRejection, RevocationCheck};
 pub use metrics::{MetricsSnapshot, PoolMetrics};
 pub use verifier::Verifier;

@@ -7,6 +7,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use cognito_verify::{AuthRejection, ErrorKind};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -215,6 +216,22 @@ impl From<CognitoError> for ApiError {
                 tracing::error!(%code, "unexpected Cognito error");
                 Self::Upstream
             }
+        }
+    }
+}
+
+/// The one mapping of a refused bearer token (from `cognito_verify`'s parser or verifier) to the
+/// HTTP answer; the reason is logged only at debug level, never sent.
+impl From<AuthRejection> for ApiError {
+    fn from(rejection: AuthRejection) -> Self {
+        tracing::debug!(reason = rejection.reason(), "token rejected");
+        if !rejection.credentials_presented() {
+            return Self::MissingToken;
+        }
+        match rejection.kind() {
+            ErrorKind::Invalid => Self::InvalidToken,
+            ErrorKind::Forbidden => Self::InsufficientScope,
+            ErrorKind::Unavailable => Self::Unavailable,
         }
     }
 }

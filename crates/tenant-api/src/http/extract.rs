@@ -5,10 +5,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
-use axum::http::header::{AUTHORIZATION, HOST};
+use axum::http::header::HOST;
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
-use cognito_verify::{CognitoClaims, ErrorKind};
+use cognito_verify::{bearer_token, AuthRejection, CognitoClaims};
 
 use super::error::ApiError;
 use crate::domain::tenant::TenantId;
@@ -45,30 +44,6 @@ pub struct AuthUser {
     pub token: Arc<str>,
 }
 
-/// The token of an `Authorization: Bearer <token>` header.
-pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
-    let value = headers
-        .get(AUTHORIZATION)
-        .ok_or(ApiError::MissingToken)?
-        .to_str()
-        .map_err(|_| ApiError::InvalidToken)?;
-    let (scheme, token) = value.split_once(' ').ok_or(ApiError::InvalidToken)?;
-    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(ApiError::InvalidToken);
-    }
-    Ok(token.trim())
-}
-
-/// Maps a verification failure to the HTTP answer, logging the reason only at debug level.
-pub(crate) fn rejection(err: &cognito_verify::VerifyError) -> ApiError {
-    tracing::debug!(reason = err.reason(), "token rejected");
-    match err.kind() {
-        ErrorKind::Invalid => ApiError::InvalidToken,
-        ErrorKind::Forbidden => ApiError::InsufficientScope,
-        ErrorKind::Unavailable => ApiError::Unavailable,
-    }
-}
-
 impl<S> FromRequestParts<S> for AuthUser
 where
     S: Send + Sync,
@@ -86,7 +61,7 @@ where
             .verifier
             .verify(token)
             .await
-            .map_err(|e| rejection(&e))?;
+            .map_err(AuthRejection::from)?;
         let user = AuthUser {
             claims,
             token: Arc::from(token),

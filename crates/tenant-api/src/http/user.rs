@@ -4,11 +4,12 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::routing::post;
 use axum::Router;
+use cognito_verify::{bearer_token, AuthRejection, VerifyError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::error::{ApiError, ErrorBody};
-use super::extract::{bearer_token, AppJson, ClientIp};
+use super::extract::{AppJson, ClientIp};
 use super::routes::RouterExt;
 use crate::cognito::{LoginOutcome, Tokens};
 use crate::state::AppState;
@@ -227,8 +228,8 @@ async fn logout(
     let sub = match state.access_verifier.verify(token).await {
         Ok(claims) => claims.sub().to_owned(),
         // Signed out already: logging out again is a success.
-        Err(e) if e.reason() == "revoked" => return Ok(AppJson(SimpleOk { ok: true })),
-        Err(e) => return Err(super::extract::rejection(&e)),
+        Err(VerifyError::Revoked) => return Ok(AppJson(SimpleOk { ok: true })),
+        Err(other) => return Err(AuthRejection::from(other).into()),
     };
     state.cognito.global_sign_out(token).await?;
     state.sign_outs.sign_out(&sub).await?;
