@@ -10,9 +10,8 @@ use axum::http::request::Parts;
 use cognito_verify::{bearer_token, AuthRejection, CognitoClaims};
 
 use super::error::ApiError;
-use crate::domain::tenant::TenantId;
 use crate::state::AppState;
-use crate::tenancy::RequestedTenant;
+use crate::tenancy::{RequestedTenant, ScopedTenant};
 
 /// `axum::Json` whose rejections are [`ApiError`]s.
 #[derive(Debug, Clone, Copy, Default, axum::extract::FromRequest)]
@@ -71,16 +70,27 @@ where
     }
 }
 
-/// A verified user together with the tenant they proved they belong to.
+/// A verified user together with the tenant they proved they belong to. Built only by its
+/// extractor, from the resolver's [`ScopedTenant`].
 #[derive(Clone, Debug)]
 pub struct Tenant {
     /// The verified user.
-    pub user: AuthUser,
+    pub(crate) user: AuthUser,
     /// The tenant every store call of this request is scoped to.
-    pub id: TenantId,
+    pub(crate) id: ScopedTenant,
 }
 
 impl Tenant {
+    /// The verified user.
+    pub fn user(&self) -> &AuthUser {
+        &self.user
+    }
+
+    /// The tenant every store call of this request is scoped to.
+    pub fn scope(&self) -> &ScopedTenant {
+        &self.id
+    }
+
     /// The caller's `sub`.
     pub fn sub(&self) -> &str {
         self.user.claims.sub()

@@ -9,7 +9,7 @@
 //! out of sight.
 
 /// Implements `ItemStore`, `AlertStore`, `SignOutStore` and `Ping` for `$store` on database
-/// `$db`. The store provides `scoped_write(&TenantId)` (a tenant scope for writing),
+/// `$db`. The store provides `scoped_write(&ScopedTenant)` (a tenant scope for writing),
 /// `write_pool()` (for the tenant-less sign-out records) and the reads `fetch_item_page`,
 /// `fetch_item`, `fetch_alert_page`, `fetch_alert`, `fetch_sign_outs_since` and `fetch_ping`.
 macro_rules! impl_stores {
@@ -18,7 +18,7 @@ macro_rules! impl_stores {
         impl $crate::store::ItemStore for $store {
             async fn list_items(
                 &self,
-                tenant: &TenantId,
+                tenant: &ScopedTenant,
                 page: PageRequest,
             ) -> Result<Page<Item>, StoreError> {
                 self.fetch_item_page(tenant, page).await
@@ -26,7 +26,7 @@ macro_rules! impl_stores {
 
             async fn create_item(
                 &self,
-                tenant: &TenantId,
+                tenant: &ScopedTenant,
                 owner_sub: &str,
                 name: &ItemName,
             ) -> Result<Item, StoreError> {
@@ -42,13 +42,13 @@ macro_rules! impl_stores {
                 Ok(Item::try_from(returned(row)?)?)
             }
 
-            async fn get_item(&self, tenant: &TenantId, id: i64) -> Result<Item, StoreError> {
+            async fn get_item(&self, tenant: &ScopedTenant, id: i64) -> Result<Item, StoreError> {
                 self.fetch_item(tenant, id).await
             }
 
             async fn rename_item(
                 &self,
-                tenant: &TenantId,
+                tenant: &ScopedTenant,
                 id: i64,
                 name: &ItemName,
             ) -> Result<Item, StoreError> {
@@ -64,7 +64,7 @@ macro_rules! impl_stores {
                 Ok(Item::try_from(returned(row)?)?)
             }
 
-            async fn delete_item(&self, tenant: &TenantId, id: i64) -> Result<(), StoreError> {
+            async fn delete_item(&self, tenant: &ScopedTenant, id: i64) -> Result<(), StoreError> {
                 let mut tx = self.scoped_write(tenant).await?;
                 let done = sqlx::query::<$db>(sql::DELETE_ITEM)
                     .bind(tenant.as_str())
@@ -83,7 +83,7 @@ macro_rules! impl_stores {
         impl $crate::store::AlertStore for $store {
             async fn list_alerts(
                 &self,
-                tenant: &TenantId,
+                tenant: &ScopedTenant,
                 owner_sub: &str,
                 page: PageRequest,
             ) -> Result<Page<Alert>, StoreError> {
@@ -92,7 +92,7 @@ macro_rules! impl_stores {
 
             async fn create_alert(
                 &self,
-                tenant: &TenantId,
+                tenant: &ScopedTenant,
                 owner_sub: &str,
                 title: &AlertTitle,
                 severity: Severity,
@@ -112,7 +112,7 @@ macro_rules! impl_stores {
 
             async fn get_alert(
                 &self,
-                tenant: &TenantId,
+                tenant: &ScopedTenant,
                 owner_sub: &str,
                 id: i64,
             ) -> Result<Alert, StoreError> {
@@ -121,7 +121,7 @@ macro_rules! impl_stores {
 
             async fn delete_alert(
                 &self,
-                tenant: &TenantId,
+                tenant: &ScopedTenant,
                 owner_sub: &str,
                 id: i64,
             ) -> Result<(), StoreError> {
@@ -141,7 +141,7 @@ macro_rules! impl_stores {
 
             async fn acknowledge_alert(
                 &self,
-                tenant: &TenantId,
+                tenant: &ScopedTenant,
                 owner_sub: &str,
                 id: i64,
             ) -> Result<Alert, StoreError> {

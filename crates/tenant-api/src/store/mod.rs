@@ -1,6 +1,7 @@
 //! Tenant-scoped storage behind traits, with SQLite and PostgreSQL implementations.
 //!
-//! Every data method takes a [`TenantId`] first and every query filters on it; there is no
+//! Every data method takes a [`ScopedTenant`] first (which only the tenant resolver builds, after
+//! the proof) and every query filters on it; there is no
 //! unscoped lookup, so another tenant's row is simply [`StoreError::NotFound`]. On PostgreSQL,
 //! row-level security enforces the same rule a second time inside the database.
 
@@ -17,7 +18,7 @@ use async_trait::async_trait;
 use crate::domain::alert::{Alert, AlertTitle, Severity};
 use crate::domain::item::{Item, ItemName};
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::tenant::TenantId;
+use crate::tenancy::ScopedTenant;
 
 pub use postgres::PgStore;
 pub(crate) use sqlite::is_in_memory;
@@ -49,27 +50,27 @@ pub trait ItemStore: Send + Sync + 'static {
     /// A page of the tenant's items, ordered by id.
     async fn list_items(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         page: PageRequest,
     ) -> Result<Page<Item>, StoreError>;
     /// Stores a new item.
     async fn create_item(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner_sub: &str,
         name: &ItemName,
     ) -> Result<Item, StoreError>;
     /// One item of the tenant.
-    async fn get_item(&self, tenant: &TenantId, id: i64) -> Result<Item, StoreError>;
+    async fn get_item(&self, tenant: &ScopedTenant, id: i64) -> Result<Item, StoreError>;
     /// Renames an item of the tenant.
     async fn rename_item(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         id: i64,
         name: &ItemName,
     ) -> Result<Item, StoreError>;
     /// Deletes an item of the tenant.
-    async fn delete_item(&self, tenant: &TenantId, id: i64) -> Result<(), StoreError>;
+    async fn delete_item(&self, tenant: &ScopedTenant, id: i64) -> Result<(), StoreError>;
 }
 
 /// Alerts, each owned by one user within a tenant.
@@ -78,14 +79,14 @@ pub trait AlertStore: Send + Sync + 'static {
     /// A page of the owner's alerts in the tenant, ordered by id.
     async fn list_alerts(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner_sub: &str,
         page: PageRequest,
     ) -> Result<Page<Alert>, StoreError>;
     /// Stores a new alert for the owner.
     async fn create_alert(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner_sub: &str,
         title: &AlertTitle,
         severity: Severity,
@@ -93,21 +94,21 @@ pub trait AlertStore: Send + Sync + 'static {
     /// One of the owner's alerts.
     async fn get_alert(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner_sub: &str,
         id: i64,
     ) -> Result<Alert, StoreError>;
     /// Deletes one of the owner's alerts.
     async fn delete_alert(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner_sub: &str,
         id: i64,
     ) -> Result<(), StoreError>;
     /// Marks one of the owner's alerts acknowledged (idempotent: the first time is kept).
     async fn acknowledge_alert(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner_sub: &str,
         id: i64,
     ) -> Result<Alert, StoreError>;

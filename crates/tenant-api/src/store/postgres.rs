@@ -12,6 +12,7 @@ use crate::domain::alert::{Alert, AlertTitle, Severity};
 use crate::domain::item::{Item, ItemName};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::tenant::TenantId;
+use crate::tenancy::ScopedTenant;
 
 /// Tenant data in PostgreSQL.
 #[derive(Clone, Debug)]
@@ -38,11 +39,6 @@ impl PgStore {
         Ok(())
     }
 
-    /// The underlying pool.
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
-    }
-
     /// PostgreSQL handles concurrent writers itself: one pool serves both.
     fn write_pool(&self) -> &PgPool {
         &self.pool
@@ -51,7 +47,7 @@ impl PgStore {
     /// Writes use the same scope as reads.
     async fn scoped_write(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
     ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
         self.scoped(tenant).await
     }
@@ -65,14 +61,14 @@ impl PgStore {
     /// connection never carries one request's tenant into the next.
     async fn scoped(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
     ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-        self.pool.begin_with(begin_scoped(tenant)?).await
+        self.pool.begin_with(begin_scoped(tenant.id())?).await
     }
 
     async fn fetch_item_page(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         page: PageRequest,
     ) -> Result<Page<Item>, StoreError> {
         let mut tx = self.scoped(tenant).await?;
@@ -88,7 +84,7 @@ impl PgStore {
         }))
     }
 
-    async fn fetch_item(&self, tenant: &TenantId, id: i64) -> Result<Item, StoreError> {
+    async fn fetch_item(&self, tenant: &ScopedTenant, id: i64) -> Result<Item, StoreError> {
         let mut tx = self.scoped(tenant).await?;
         let row: Option<ItemRow> = sqlx::query_as(sql::GET_ITEM)
             .bind(tenant.as_str())
@@ -101,7 +97,7 @@ impl PgStore {
 
     async fn fetch_alert_page(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner_sub: &str,
         page: PageRequest,
     ) -> Result<Page<Alert>, StoreError> {
@@ -123,7 +119,7 @@ impl PgStore {
 
     async fn fetch_alert(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner_sub: &str,
         id: i64,
     ) -> Result<Alert, StoreError> {

@@ -9,6 +9,7 @@ use tenant_api::domain::item::ItemName;
 use tenant_api::domain::page::PageRequest;
 use tenant_api::domain::tenant::TenantId;
 use tenant_api::store::{StoreError, Stores};
+use tenant_api::tenancy::ScopedTenant;
 
 /// Stores plus whatever keeps their database alive (a temp dir).
 pub struct TestStores {
@@ -16,8 +17,8 @@ pub struct TestStores {
     pub _guard: Box<dyn Any + Send>,
 }
 
-fn tenant(name: &str) -> TenantId {
-    TenantId::parse(name).unwrap()
+fn tenant(name: &str) -> ScopedTenant {
+    ScopedTenant::unproven_for_tests(TenantId::parse(name).unwrap())
 }
 
 fn name(text: &str) -> ItemName {
@@ -32,7 +33,7 @@ pub async fn items_are_invisible_to_other_tenants(db: TestStores) {
     let items = &db.stores.items;
     let (a, b) = (tenant("a"), tenant("b"));
     let mine = items.create_item(&a, "sub-a", &name("mine")).await.unwrap();
-    assert_eq!(mine.tenant_id, a);
+    assert_eq!(&mine.tenant_id, a.id());
     assert!(items
         .list_items(&b, first_page(10))
         .await
@@ -192,7 +193,7 @@ pub async fn concurrent_writes_are_read_back_at_once(db: TestStores) {
                     .list_items(&tenant, PageRequest::parse(Some(100), None).unwrap())
                     .await
                     .unwrap();
-                assert!(page.rows.iter().all(|item| item.tenant_id == tenant));
+                assert!(page.rows.iter().all(|item| item.tenant_id == *tenant.id()));
             }
         });
     }

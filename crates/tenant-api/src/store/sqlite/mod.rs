@@ -19,7 +19,7 @@ use super::{sql, StoreError};
 use crate::domain::alert::{Alert, AlertTitle, Severity};
 use crate::domain::item::{Item, ItemName};
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::tenant::TenantId;
+use crate::tenancy::ScopedTenant;
 use readers::Readers;
 
 /// Bytes of WAL kept on disk after a checkpoint has reset it (SQLite's default keeps all).
@@ -87,28 +87,28 @@ impl SqliteStore {
     /// statement filters on the tenant itself.
     async fn scoped_write(
         &self,
-        _tenant: &TenantId,
+        _tenant: &ScopedTenant,
     ) -> Result<PoolConnection<Sqlite>, sqlx::Error> {
         self.writer.acquire().await
     }
 
     async fn fetch_item_page(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         page: PageRequest,
     ) -> Result<Page<Item>, StoreError> {
         let rows = self.readers.read(|conn| reads::items(conn, tenant, page))?;
         Ok(Page::from_overfetch(rows, page, |item| item.id))
     }
 
-    async fn fetch_item(&self, tenant: &TenantId, id: i64) -> Result<Item, StoreError> {
+    async fn fetch_item(&self, tenant: &ScopedTenant, id: i64) -> Result<Item, StoreError> {
         let item = self.readers.read(|conn| reads::item(conn, tenant, id))?;
         item.ok_or(StoreError::NotFound)
     }
 
     async fn fetch_alert_page(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner_sub: &str,
         page: PageRequest,
     ) -> Result<Page<Alert>, StoreError> {
@@ -120,7 +120,7 @@ impl SqliteStore {
 
     async fn fetch_alert(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner_sub: &str,
         id: i64,
     ) -> Result<Alert, StoreError> {

@@ -12,13 +12,13 @@ use time::OffsetDateTime;
 use crate::domain::alert::{Alert, Severity};
 use crate::domain::item::Item;
 use crate::domain::page::PageRequest;
-use crate::domain::tenant::TenantId;
 use crate::store::sql;
+use crate::tenancy::ScopedTenant;
 
 /// Up to `page.limit + 1` of the tenant's items after the cursor.
 pub(super) fn items(
     conn: &Connection,
-    tenant: &TenantId,
+    tenant: &ScopedTenant,
     page: PageRequest,
 ) -> rusqlite::Result<Vec<Item>> {
     let mut statement = conn.prepare_cached(sql::LIST_ITEMS)?;
@@ -32,7 +32,7 @@ pub(super) fn items(
 /// One of the tenant's items.
 pub(super) fn item(
     conn: &Connection,
-    tenant: &TenantId,
+    tenant: &ScopedTenant,
     id: i64,
 ) -> rusqlite::Result<Option<Item>> {
     conn.prepare_cached(sql::GET_ITEM)?
@@ -43,7 +43,7 @@ pub(super) fn item(
 /// Up to `page.limit + 1` of the owner's alerts in the tenant after the cursor.
 pub(super) fn alerts(
     conn: &Connection,
-    tenant: &TenantId,
+    tenant: &ScopedTenant,
     owner_sub: &str,
     page: PageRequest,
 ) -> rusqlite::Result<Vec<Alert>> {
@@ -58,7 +58,7 @@ pub(super) fn alerts(
 /// One of the owner's alerts in the tenant.
 pub(super) fn alert(
     conn: &Connection,
-    tenant: &TenantId,
+    tenant: &ScopedTenant,
     owner_sub: &str,
     id: i64,
 ) -> rusqlite::Result<Option<Alert>> {
@@ -85,10 +85,10 @@ pub(super) fn ping(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// Columns: id, tenant_id, owner_sub, name, created_at, updated_at.
-fn item_from(row: &Row<'_>, tenant: &TenantId) -> rusqlite::Result<Item> {
+fn item_from(row: &Row<'_>, tenant: &ScopedTenant) -> rusqlite::Result<Item> {
     Ok(Item {
         id: row.get(0)?,
-        tenant_id: tenant.clone(),
+        tenant_id: tenant.id().clone(),
         owner_sub: row.get(2)?,
         name: row.get(3)?,
         created_at: timestamp(row, 4)?,
@@ -97,11 +97,11 @@ fn item_from(row: &Row<'_>, tenant: &TenantId) -> rusqlite::Result<Item> {
 }
 
 /// Columns: id, tenant_id, owner_sub, title, severity, created_at, acknowledged_at.
-fn alert_from(row: &Row<'_>, tenant: &TenantId) -> rusqlite::Result<Alert> {
+fn alert_from(row: &Row<'_>, tenant: &ScopedTenant) -> rusqlite::Result<Alert> {
     let severity = row.get_ref(4)?.as_str()?;
     Ok(Alert {
         id: row.get(0)?,
-        tenant_id: tenant.clone(),
+        tenant_id: tenant.id().clone(),
         owner_sub: row.get(2)?,
         title: row.get(3)?,
         severity: severity
