@@ -6,6 +6,7 @@
 //! row-level security enforces the same rule a second time inside the database.
 
 mod backend;
+mod error;
 mod postgres;
 mod rows;
 mod sql;
@@ -20,29 +21,10 @@ use crate::domain::item::{Item, ItemName};
 use crate::domain::page::{Page, PageRequest};
 use crate::tenancy::ScopedTenant;
 
+pub use error::StoreError;
 pub use postgres::PgStore;
 pub(crate) use sqlite::is_in_memory;
 pub use sqlite::SqliteStore;
-
-/// A storage failure.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// No such row in this tenant (or for this owner).
-    #[error("not found")]
-    NotFound,
-    /// The database failed; the cause is logged, never shown to clients.
-    #[error("database error")]
-    Database(#[from] sqlx::Error),
-    /// A SQLite read failed; the cause is logged, never shown to clients.
-    #[error("database error")]
-    Sqlite(#[from] rusqlite::Error),
-    /// `DATABASE_URL` names an in-memory SQLite database.
-    #[error("in-memory SQLite is not supported: DATABASE_URL must name a file")]
-    InMemory,
-    /// Applying migrations failed.
-    #[error("migration failed")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-}
 
 /// Items, shared by every user of a tenant.
 #[async_trait]

@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-use sqlx::postgres::PgPoolOptions;
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::postgres::{PgArguments, PgPoolOptions, PgRow};
+use sqlx::query::QueryAs;
+use sqlx::{FromRow, PgPool, Postgres, Transaction};
 
 use super::backend::{impl_stores, now, returned, Finish};
 use super::rows::{convert, AlertRow, ItemRow};
@@ -66,33 +67,41 @@ impl PgStore {
         self.pool.begin_with(begin_scoped(tenant.id())?).await
     }
 
+    /// Runs one query in a transaction scoped to `tenant` (see [`Self::scoped`]), commits, and
+    /// converts the rows: the one path of every tenant read.
+    async fn scoped_rows<R, T>(
+        &self,
+        tenant: &ScopedTenant,
+        query: QueryAs<'_, Postgres, R, PgArguments>,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        R: for<'r> FromRow<'r, PgRow> + Send + Unpin,
+        T: TryFrom<R, Error = sqlx::Error>,
+    {
+        let mut tx = self.scoped(tenant).await?;
+        let rows = query.fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(convert(rows)?)
+    }
+
     async fn fetch_item_page(
         &self,
         tenant: &ScopedTenant,
         page: PageRequest,
     ) -> Result<Page<Item>, StoreError> {
-        let mut tx = self.scoped(tenant).await?;
-        let rows: Vec<ItemRow> = sqlx::query_as(sql::LIST_ITEMS)
+        let query = sqlx::query_as::<_, ItemRow>(sql::LIST_ITEMS)
             .bind(tenant.as_str())
             .bind(page.after)
-            .bind(page.fetch_limit())
-            .fetch_all(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Page::from_overfetch(convert(rows)?, page, |item: &Item| {
-            item.id
-        }))
+            .bind(page.fetch_limit());
+        let items = self.scoped_rows(tenant, query).await?;
+        Ok(Page::from_overfetch(items, page, |item: &Item| item.id))
     }
 
     async fn fetch_item(&self, tenant: &ScopedTenant, id: i64) -> Result<Item, StoreError> {
-        let mut tx = self.scoped(tenant).await?;
-        let row: Option<ItemRow> = sqlx::query_as(sql::GET_ITEM)
+        let query = sqlx::query_as::<_, ItemRow>(sql::GET_ITEM)
             .bind(tenant.as_str())
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Item::try_from(row.ok_or(StoreError::NotFound)?)?)
+            .bind(id);
+        returned(self.scoped_rows(tenant, query).await?)
     }
 
     async fn fetch_alert_page(
@@ -101,20 +110,13 @@ impl PgStore {
         owner_sub: &str,
         page: PageRequest,
     ) -> Result<Page<Alert>, StoreError> {
-        let mut tx = self.scoped(tenant).await?;
-        let rows: Vec<AlertRow> = sqlx::query_as(sql::LIST_ALERTS)
+        let query = sqlx::query_as::<_, AlertRow>(sql::LIST_ALERTS)
             .bind(tenant.as_str())
             .bind(owner_sub)
             .bind(page.after)
-            .bind(page.fetch_limit())
-            .fetch_all(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Page::from_overfetch(
-            convert(rows)?,
-            page,
-            |alert: &Alert| alert.id,
-        ))
+            .bind(page.fetch_limit());
+        let alerts = self.scoped_rows(tenant, query).await?;
+        Ok(Page::from_overfetch(alerts, page, |alert: &Alert| alert.id))
     }
 
     async fn fetch_alert(
@@ -123,15 +125,11 @@ impl PgStore {
         owner_sub: &str,
         id: i64,
     ) -> Result<Alert, StoreError> {
-        let mut tx = self.scoped(tenant).await?;
-        let row: Option<AlertRow> = sqlx::query_as(sql::GET_ALERT)
+        let query = sqlx::query_as::<_, AlertRow>(sql::GET_ALERT)
             .bind(tenant.as_str())
             .bind(owner_sub)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Alert::try_from(row.ok_or(StoreError::NotFound)?)?)
+            .bind(id);
+        returned(self.scoped_rows(tenant, query).await?)
     }
 
     async fn fetch_sign_outs_since(&self, since: i64) -> Result<Vec<(String, i64)>, StoreError> {

@@ -54,7 +54,7 @@ impl SqliteStore {
             return Err(StoreError::InMemory);
         }
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::from(sqlx::Error::Io(e)))?;
         }
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
@@ -66,7 +66,7 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await?;
-        let readers = Readers::open(&file).map_err(StoreError::Sqlite)?;
+        let readers = Readers::open(&file)?;
         Ok(Self { writer, readers })
     }
 
