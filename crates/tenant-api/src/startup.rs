@@ -16,7 +16,7 @@ use crate::cognito::{Cognito, CognitoTarget};
 use crate::config::{CognitoBackend, Config};
 use crate::embedded::EmbeddedIdp;
 use crate::metrics::Metrics;
-use crate::revocation::SignOutRegistry;
+use crate::sign_out::SignOutRegistry;
 use crate::state::{AppState, Services};
 use crate::store::{self, Stores};
 use crate::tenancy::{TenantProofs, TenantResolver};

@@ -11,7 +11,7 @@ use clap::Subcommand;
 use crate::cognito::CognitoError;
 use crate::config::Config;
 use crate::domain::tenant::TenantId;
-use crate::revocation::SignOutRegistry;
+use crate::sign_out::SignOutRegistry;
 use crate::startup::CognitoSetup;
 
 /// User administration commands.
