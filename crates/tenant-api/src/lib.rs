@@ -5,9 +5,10 @@
 //! error type); `tenancy` resolves and proves tenants; `domain` and `store` hold tenant data
 //! with no HTTP in sight; `cognito` is the AWS SDK gateway; `embedded` runs the local identity
 //! provider; `sign_out`, `throttle` and `metrics` are the production guards; `cli` is the
-//! command line.
+//! command line; `clock` is the injectable time they read.
 
 pub mod cli;
+pub mod clock;
 pub mod cognito;
 pub mod config;
 pub mod domain;

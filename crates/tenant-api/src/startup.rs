@@ -12,6 +12,7 @@ use cognito_verify::{PoolConfig, TokenUse, Verifier};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use crate::clock::{Clock, SystemClock};
 use crate::cognito::{Cognito, CognitoTarget};
 use crate::config::{CognitoBackend, Config};
 use crate::embedded::EmbeddedIdp;
@@ -207,7 +208,8 @@ async fn build_state(
     stores: Stores,
     cognito: &CognitoSetup,
 ) -> anyhow::Result<(AppState, Vec<JoinHandle<()>>)> {
-    let sign_outs = SignOutRegistry::load(stores.sign_outs.clone())
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let sign_outs = SignOutRegistry::load(stores.sign_outs.clone(), clock.clone())
         .await
         .context("cannot read sign-out records")?;
     // Plain-http key URLs are only accepted on loopback unless the operator named one explicitly
@@ -258,7 +260,7 @@ async fn build_state(
     }
     let tenants = TenantResolver::new(
         config.tenancy.clone(),
-        TenantProofs::get_user(cognito.gateway.clone(), config.tenancy.claim.clone()),
+        TenantProofs::get_user(cognito.gateway.clone(), config.tenancy.claim.clone(), clock),
     );
     let background = vec![
         verifier.spawn_refresh(),
