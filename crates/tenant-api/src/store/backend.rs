@@ -9,7 +9,8 @@
 //! out of sight.
 
 /// Implements `ItemStore`, `AlertStore`, `SignOutStore` and `Ping` for `$store` on database
-/// `$db`. The store provides `scoped_write(&ScopedTenant)` (a tenant scope for writing),
+/// `$db`. The store has a `clock` field (the time of `created_at`/`updated_at`) and provides
+/// `scoped_write(&ScopedTenant)` (a tenant scope for writing),
 /// `write_pool()` (for the tenant-less sign-out records) and the reads `fetch_item_page`,
 /// `fetch_item`, `fetch_alert_page`, `fetch_alert`, `fetch_sign_outs_since` and `fetch_ping`.
 macro_rules! impl_stores {
@@ -35,7 +36,7 @@ macro_rules! impl_stores {
                     .bind(tenant.as_str())
                     .bind(owner_sub)
                     .bind(name.as_str())
-                    .bind(now())
+                    .bind(now(&*self.clock))
                     .fetch_all(&mut *tx)
                     .await?;
                 tx.finish().await?;
@@ -57,7 +58,7 @@ macro_rules! impl_stores {
                     .bind(tenant.as_str())
                     .bind(id)
                     .bind(name.as_str())
-                    .bind(now())
+                    .bind(now(&*self.clock))
                     .fetch_all(&mut *tx)
                     .await?;
                 tx.finish().await?;
@@ -103,7 +104,7 @@ macro_rules! impl_stores {
                     .bind(owner_sub)
                     .bind(title.as_str())
                     .bind(severity.as_str())
-                    .bind(now())
+                    .bind(now(&*self.clock))
                     .fetch_all(&mut *tx)
                     .await?;
                 tx.finish().await?;
@@ -150,7 +151,7 @@ macro_rules! impl_stores {
                     .bind(tenant.as_str())
                     .bind(owner_sub)
                     .bind(id)
-                    .bind(now())
+                    .bind(now(&*self.clock))
                     .fetch_all(&mut *tx)
                     .await?;
                 tx.finish().await?;
@@ -228,9 +229,10 @@ impl<DB: sqlx::Database> Finish for sqlx::pool::PoolConnection<DB> {
     }
 }
 
-/// Current time, truncated to microseconds so SQLite and PostgreSQL store the same value.
-pub(super) fn now() -> time::OffsetDateTime {
-    let now = time::OffsetDateTime::now_utc();
+/// The store clock's time, truncated to microseconds so SQLite and PostgreSQL store the same
+/// value.
+pub(super) fn now(clock: &dyn crate::clock::Clock) -> time::OffsetDateTime {
+    let now = time::OffsetDateTime::from(clock.now());
     now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000)
         .unwrap_or(now)
 }

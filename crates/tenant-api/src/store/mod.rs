@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::clock::{Clock, SystemClock};
 use crate::domain::alert::{Alert, AlertTitle, Severity};
 use crate::domain::item::{Item, ItemName};
 use crate::domain::page::{Page, PageRequest};
@@ -143,16 +144,26 @@ impl Stores {
     }
 }
 
-/// Connects to `database_url` (`sqlite:` or `postgres:`), applying migrations when `migrate`.
+/// Connects to `database_url` (`sqlite:` or `postgres:`), applying migrations when `migrate`;
+/// rows are stamped with the system time.
 pub async fn connect(database_url: &str, migrate: bool) -> Result<Stores, StoreError> {
+    connect_with_clock(database_url, migrate, Arc::new(SystemClock)).await
+}
+
+/// [`connect`], with rows stamped with `clock`'s time.
+pub async fn connect_with_clock(
+    database_url: &str,
+    migrate: bool,
+    clock: Arc<dyn Clock>,
+) -> Result<Stores, StoreError> {
     if database_url.starts_with("postgres") {
-        let store = PgStore::connect(database_url).await?;
+        let store = PgStore::connect(database_url, clock).await?;
         if migrate {
             store.migrate().await?;
         }
         Ok(Stores::from_backend(store))
     } else {
-        let store = SqliteStore::connect(database_url).await?;
+        let store = SqliteStore::connect(database_url, clock).await?;
         if migrate {
             store.migrate().await?;
         }

@@ -1,5 +1,6 @@
 //! PostgreSQL backend: for several instances behind a load balancer, with row-level security.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgArguments, PgPoolOptions, PgRow};
@@ -9,6 +10,7 @@ use sqlx::{FromRow, PgPool, Postgres, Transaction};
 use super::backend::{impl_stores, now, returned, Finish};
 use super::rows::{convert, AlertRow, ItemRow};
 use super::{sql, StoreError};
+use crate::clock::Clock;
 use crate::domain::alert::{Alert, AlertTitle, Severity};
 use crate::domain::item::{Item, ItemName};
 use crate::domain::page::{Page, PageRequest};
@@ -16,20 +18,21 @@ use crate::domain::tenant::TenantId;
 use crate::tenancy::ScopedTenant;
 
 /// Tenant data in PostgreSQL.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    clock: Arc<dyn Clock>,
 }
 
 impl PgStore {
-    /// Connects to `url`.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    /// Connects to `url`; rows are stamped with `clock`'s time.
+    pub async fn connect(url: &str, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(5))
             .connect(url)
             .await?;
-        Ok(Self { pool })
+        Ok(Self { pool, clock })
     }
 
     /// Applies pending migrations.

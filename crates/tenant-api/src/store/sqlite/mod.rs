@@ -7,6 +7,7 @@ mod readers;
 mod reads;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
@@ -16,6 +17,7 @@ use sqlx::{Sqlite, SqlitePool};
 use super::backend::{impl_stores, now, returned, Finish};
 use super::rows::{AlertRow, ItemRow};
 use super::{sql, StoreError};
+use crate::clock::Clock;
 use crate::domain::alert::{Alert, AlertTitle, Severity};
 use crate::domain::item::{Item, ItemName};
 use crate::domain::page::{Page, PageRequest};
@@ -26,18 +28,19 @@ use readers::Readers;
 const JOURNAL_SIZE_LIMIT: u64 = 64 << 20;
 
 /// Tenant data in SQLite.
-#[derive(Debug)]
 pub struct SqliteStore {
     /// SQLite admits one writer at a time. Writers queue here, in order, instead of racing for
     /// the lock and sleeping in SQLite's busy handler (which put 40–70 ms on write p99).
     writer: SqlitePool,
     /// Read connections, used in place.
     readers: Readers,
+    /// The time rows are stamped with.
+    clock: Arc<dyn Clock>,
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `url`.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    /// Opens (creating if needed) the database at `url`; rows are stamped with `clock`'s time.
+    pub async fn connect(url: &str, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -67,7 +70,11 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         let readers = Readers::open(&file)?;
-        Ok(Self { writer, readers })
+        Ok(Self {
+            writer,
+            readers,
+            clock,
+        })
     }
 
     /// Applies pending migrations.
