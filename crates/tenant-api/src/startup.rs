@@ -266,6 +266,7 @@ async fn build_state(
         verifier.spawn_refresh(),
         sign_outs.spawn_poller(SIGN_OUT_POLL),
     ];
+    let metrics = Metrics::with_verifier(verifier.clone());
     let state = AppState::new(Services {
         verifier,
         access_verifier,
@@ -279,7 +280,7 @@ async fn build_state(
         ),
         trusted_proxies: config.throttle.trusted_proxies.clone().into(),
         allowed_hosts: Arc::new(config.allowed_hosts.clone()),
-        metrics: Metrics::new(),
+        metrics,
         openapi_json: crate::http::openapi::document_json(),
     });
     Ok((state, background))

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::header::HOST;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, Uri};
 use cognito_verify::{bearer_token, AuthRejection, CognitoClaims};
 
 use super::error::ApiError;
@@ -115,17 +116,22 @@ where
             (Some(value), None) => Some(value.to_str().map_err(|_| invalid_tenant())?),
             (Some(_), Some(_)) => return Err(invalid_tenant()),
         };
-        let host = parts
-            .headers
-            .get(HOST)
-            .and_then(|h| h.to_str().ok())
-            .or_else(|| parts.uri.host());
+        let host = request_host(&parts.headers, &parts.uri);
         let id = state
             .tenants
             .resolve(&user.claims, &user.token, RequestedTenant { header, host })
             .await?;
         Ok(Tenant { user, id })
     }
+}
+
+/// The request's host: the `Host` header, else the URI's authority (HTTP/2 sends `:authority`).
+/// The one reader of it, for `ALLOWED_HOSTS` and for subdomain tenants alike.
+pub(crate) fn request_host<'r>(headers: &'r HeaderMap, uri: &'r Uri) -> Option<&'r str> {
+    headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| uri.host())
 }
 
 fn invalid_tenant() -> ApiError {

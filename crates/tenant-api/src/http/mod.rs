@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod health;
 pub mod items;
+pub mod metrics;
 mod middleware;
 pub mod openapi;
 pub mod pagination;
