@@ -20,6 +20,10 @@
 //! println!("{}", claims.sub());
 //! # Ok(()) }
 //! ```
+//!
+//! The rest of this page is the crate's README: an axum app with the extractor, group and scope
+//! rules and a revocation hook.
+#![doc = include_str!("../README.md")]
 
 mod builder;
 mod cache;
