@@ -189,27 +189,31 @@ async fn refresh(
         .map(str::trim)
         .filter(|u| !u.is_empty());
     throttle(&state, ip, username)?;
-    // SECRET_HASH on refresh uses Cognito's internal username, not the email signed in with.
-    let internal = match (state.cognito.has_secret(), username) {
-        (false, _) => None,
-        (true, None) => {
-            return Err(ApiError::BadRequest(
-                "username is required when the app client has a secret".into(),
-            ))
-        }
-        (true, Some(username)) => match state.cognito.lookup(username).await {
-            Ok((internal, _)) => Some(internal),
-            Err(crate::cognito::CognitoError::UserNotFound) => {
-                return Err(ApiError::InvalidRefreshToken)
-            }
-            Err(other) => return Err(other.into()),
-        },
-    };
+    let internal = internal_username(&state, username).await?;
     let tokens = state
         .cognito
         .refresh(&body.refresh_token, internal.as_deref())
         .await?;
     Ok(AppJson(tokens.into()))
+}
+
+/// The Cognito username to compute SECRET_HASH with on refresh: Cognito's internal one, not the
+/// email signed in with; `None` when the app client has no secret.
+async fn internal_username(
+    state: &AppState,
+    username: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    match (state.cognito.has_secret(), username) {
+        (false, _) => Ok(None),
+        (true, None) => Err(ApiError::BadRequest(
+            "username is required when the app client has a secret".into(),
+        )),
+        (true, Some(username)) => match state.cognito.lookup(username).await {
+            Ok((internal, _)) => Ok(Some(internal)),
+            Err(crate::cognito::CognitoError::UserNotFound) => Err(ApiError::InvalidRefreshToken),
+            Err(other) => Err(other.into()),
+        },
+    }
 }
 
 /// Sign out everywhere (GlobalSignOut): refresh tokens stop working at once, and so do access
