@@ -1,6 +1,7 @@
 //! The store traits implemented once for any sqlx backend.
 //!
-//! Both backends run the same SQL from [`super::sql`]. Writes go through sqlx here; they differ
+//! Both backends run the same SQL, kept with each entity (`items.rs`, `alerts.rs`,
+//! `sign_outs.rs`). Writes go through sqlx here; they differ
 //! only in how a tenant scope is opened (`scoped_write`): on PostgreSQL a transaction that sets
 //! `app.tenant_id` for row-level security, on SQLite the single writer connection (every
 //! operation is one statement, atomic on its own, so a transaction would only add two round
@@ -32,13 +33,15 @@ macro_rules! impl_stores {
                 name: &ItemName,
             ) -> Result<Item, StoreError> {
                 let mut tx = self.scoped_write(tenant).await?;
-                let row = sqlx::query_as::<$db, ItemRow>(sql::INSERT_ITEM)
-                    .bind(tenant.as_str())
-                    .bind(owner_sub)
-                    .bind(name.as_str())
-                    .bind(now(&*self.clock))
-                    .fetch_all(&mut *tx)
-                    .await?;
+                let row = sqlx::query_as::<$db, $crate::store::items::ItemRow>(
+                    $crate::store::items::INSERT_ITEM,
+                )
+                .bind(tenant.as_str())
+                .bind(owner_sub)
+                .bind(name.as_str())
+                .bind(now(&*self.clock))
+                .fetch_all(&mut *tx)
+                .await?;
                 tx.finish().await?;
                 Ok(Item::try_from(returned(row)?)?)
             }
@@ -54,20 +57,22 @@ macro_rules! impl_stores {
                 name: &ItemName,
             ) -> Result<Item, StoreError> {
                 let mut tx = self.scoped_write(tenant).await?;
-                let row = sqlx::query_as::<$db, ItemRow>(sql::RENAME_ITEM)
-                    .bind(tenant.as_str())
-                    .bind(id)
-                    .bind(name.as_str())
-                    .bind(now(&*self.clock))
-                    .fetch_all(&mut *tx)
-                    .await?;
+                let row = sqlx::query_as::<$db, $crate::store::items::ItemRow>(
+                    $crate::store::items::RENAME_ITEM,
+                )
+                .bind(tenant.as_str())
+                .bind(id)
+                .bind(name.as_str())
+                .bind(now(&*self.clock))
+                .fetch_all(&mut *tx)
+                .await?;
                 tx.finish().await?;
                 Ok(Item::try_from(returned(row)?)?)
             }
 
             async fn delete_item(&self, tenant: &ScopedTenant, id: i64) -> Result<(), StoreError> {
                 let mut tx = self.scoped_write(tenant).await?;
-                let done = sqlx::query::<$db>(sql::DELETE_ITEM)
+                let done = sqlx::query::<$db>($crate::store::items::DELETE_ITEM)
                     .bind(tenant.as_str())
                     .bind(id)
                     .execute(&mut *tx)
@@ -99,14 +104,16 @@ macro_rules! impl_stores {
                 severity: Severity,
             ) -> Result<Alert, StoreError> {
                 let mut tx = self.scoped_write(tenant).await?;
-                let row = sqlx::query_as::<$db, AlertRow>(sql::INSERT_ALERT)
-                    .bind(tenant.as_str())
-                    .bind(owner_sub)
-                    .bind(title.as_str())
-                    .bind(severity.as_str())
-                    .bind(now(&*self.clock))
-                    .fetch_all(&mut *tx)
-                    .await?;
+                let row = sqlx::query_as::<$db, $crate::store::alerts::AlertRow>(
+                    $crate::store::alerts::INSERT_ALERT,
+                )
+                .bind(tenant.as_str())
+                .bind(owner_sub)
+                .bind(title.as_str())
+                .bind(severity.as_str())
+                .bind(now(&*self.clock))
+                .fetch_all(&mut *tx)
+                .await?;
                 tx.finish().await?;
                 Ok(Alert::try_from(returned(row)?)?)
             }
@@ -127,7 +134,7 @@ macro_rules! impl_stores {
                 id: i64,
             ) -> Result<(), StoreError> {
                 let mut tx = self.scoped_write(tenant).await?;
-                let done = sqlx::query::<$db>(sql::DELETE_ALERT)
+                let done = sqlx::query::<$db>($crate::store::alerts::DELETE_ALERT)
                     .bind(tenant.as_str())
                     .bind(owner_sub)
                     .bind(id)
@@ -147,13 +154,15 @@ macro_rules! impl_stores {
                 id: i64,
             ) -> Result<Alert, StoreError> {
                 let mut tx = self.scoped_write(tenant).await?;
-                let row = sqlx::query_as::<$db, AlertRow>(sql::ACK_ALERT)
-                    .bind(tenant.as_str())
-                    .bind(owner_sub)
-                    .bind(id)
-                    .bind(now(&*self.clock))
-                    .fetch_all(&mut *tx)
-                    .await?;
+                let row = sqlx::query_as::<$db, $crate::store::alerts::AlertRow>(
+                    $crate::store::alerts::ACK_ALERT,
+                )
+                .bind(tenant.as_str())
+                .bind(owner_sub)
+                .bind(id)
+                .bind(now(&*self.clock))
+                .fetch_all(&mut *tx)
+                .await?;
                 tx.finish().await?;
                 Ok(Alert::try_from(returned(row)?)?)
             }
@@ -167,7 +176,7 @@ macro_rules! impl_stores {
                 at: i64,
                 expires_at: i64,
             ) -> Result<(), StoreError> {
-                sqlx::query::<$db>(sql::UPSERT_SIGN_OUT)
+                sqlx::query::<$db>($crate::store::sign_outs::UPSERT_SIGN_OUT)
                     .bind(sub)
                     .bind(at)
                     .bind(expires_at)
@@ -181,7 +190,7 @@ macro_rules! impl_stores {
             }
 
             async fn purge_sign_outs(&self, now: i64) -> Result<u64, StoreError> {
-                let done = sqlx::query::<$db>(sql::PURGE_SIGN_OUTS)
+                let done = sqlx::query::<$db>($crate::store::sign_outs::PURGE_SIGN_OUTS)
                     .bind(now)
                     .execute(self.write_pool())
                     .await?;
@@ -235,4 +244,17 @@ pub(super) fn now(clock: &dyn crate::clock::Clock) -> time::OffsetDateTime {
     let now = time::OffsetDateTime::from(clock.now());
     now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000)
         .unwrap_or(now)
+}
+
+/// A stored value the domain refuses: the row is corrupt.
+pub(super) fn corrupt(what: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("stored {what} is not valid").into())
+}
+
+/// Converts fetched rows into domain values.
+pub(super) fn convert<R, T>(rows: Vec<R>) -> Result<Vec<T>, sqlx::Error>
+where
+    T: TryFrom<R, Error = sqlx::Error>,
+{
+    rows.into_iter().map(T::try_from).collect()
 }

@@ -7,9 +7,10 @@ use sqlx::postgres::{PgArguments, PgPoolOptions, PgRow};
 use sqlx::query::QueryAs;
 use sqlx::{FromRow, PgPool, Postgres, Transaction};
 
-use super::backend::{impl_stores, now, returned, Finish};
-use super::rows::{convert, AlertRow, ItemRow};
-use super::{sql, StoreError};
+use super::alerts::{self, AlertRow};
+use super::backend::{convert, impl_stores, now, returned, Finish};
+use super::items::{self, ItemRow};
+use super::{sign_outs, StoreError};
 use crate::clock::Clock;
 use crate::domain::alert::{Alert, AlertTitle, Severity};
 use crate::domain::item::{Item, ItemName};
@@ -92,7 +93,7 @@ impl PgStore {
         tenant: &ScopedTenant,
         page: PageRequest,
     ) -> Result<Page<Item>, StoreError> {
-        let query = sqlx::query_as::<_, ItemRow>(sql::LIST_ITEMS)
+        let query = sqlx::query_as::<_, ItemRow>(items::LIST_ITEMS)
             .bind(tenant.as_str())
             .bind(page.after)
             .bind(page.fetch_limit());
@@ -101,7 +102,7 @@ impl PgStore {
     }
 
     async fn fetch_item(&self, tenant: &ScopedTenant, id: i64) -> Result<Item, StoreError> {
-        let query = sqlx::query_as::<_, ItemRow>(sql::GET_ITEM)
+        let query = sqlx::query_as::<_, ItemRow>(items::GET_ITEM)
             .bind(tenant.as_str())
             .bind(id);
         returned(self.scoped_rows(tenant, query).await?)
@@ -113,7 +114,7 @@ impl PgStore {
         owner_sub: &str,
         page: PageRequest,
     ) -> Result<Page<Alert>, StoreError> {
-        let query = sqlx::query_as::<_, AlertRow>(sql::LIST_ALERTS)
+        let query = sqlx::query_as::<_, AlertRow>(alerts::LIST_ALERTS)
             .bind(tenant.as_str())
             .bind(owner_sub)
             .bind(page.after)
@@ -128,7 +129,7 @@ impl PgStore {
         owner_sub: &str,
         id: i64,
     ) -> Result<Alert, StoreError> {
-        let query = sqlx::query_as::<_, AlertRow>(sql::GET_ALERT)
+        let query = sqlx::query_as::<_, AlertRow>(alerts::GET_ALERT)
             .bind(tenant.as_str())
             .bind(owner_sub)
             .bind(id);
@@ -136,7 +137,7 @@ impl PgStore {
     }
 
     async fn fetch_sign_outs_since(&self, since: i64) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(sqlx::query_as(sql::SIGN_OUTS_SINCE)
+        Ok(sqlx::query_as(sign_outs::SIGN_OUTS_SINCE)
             .bind(since)
             .fetch_all(&self.pool)
             .await?)

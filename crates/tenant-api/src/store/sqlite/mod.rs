@@ -15,8 +15,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool};
 
 use super::backend::{impl_stores, now, returned, Finish};
-use super::rows::{AlertRow, ItemRow};
-use super::{sql, StoreError};
+use super::StoreError;
 use crate::clock::Clock;
 use crate::domain::alert::{Alert, AlertTitle, Severity};
 use crate::domain::item::{Item, ItemName};

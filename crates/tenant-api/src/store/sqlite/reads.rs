@@ -1,5 +1,5 @@
-//! The SQLite store's reads: the shared SQL of [`crate::store::sql`], rows mapped straight into
-//! domain values.
+//! The SQLite store's reads: each entity's shared SQL (`store/items.rs`, `store/alerts.rs`,
+//! `store/sign_outs.rs`), rows mapped straight into domain values.
 //!
 //! Every statement selects by `tenant_id = $1`, so each row's tenant is the caller's: it is
 //! taken from the request instead of being parsed again per row.
@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use crate::domain::alert::{Alert, Severity};
 use crate::domain::item::Item;
 use crate::domain::page::PageRequest;
-use crate::store::sql;
+use crate::store::{alerts, items, sign_outs};
 use crate::tenancy::ScopedTenant;
 
 /// Up to `page.limit + 1` of the tenant's items after the cursor.
@@ -21,7 +21,7 @@ pub(super) fn items(
     tenant: &ScopedTenant,
     page: PageRequest,
 ) -> rusqlite::Result<Vec<Item>> {
-    let mut statement = conn.prepare_cached(sql::LIST_ITEMS)?;
+    let mut statement = conn.prepare_cached(items::LIST_ITEMS)?;
     let rows = statement.query_map(
         params![tenant.as_str(), page.after, page.fetch_limit()],
         |row| item_from(row, tenant),
@@ -35,7 +35,7 @@ pub(super) fn item(
     tenant: &ScopedTenant,
     id: i64,
 ) -> rusqlite::Result<Option<Item>> {
-    conn.prepare_cached(sql::GET_ITEM)?
+    conn.prepare_cached(items::GET_ITEM)?
         .query_row(params![tenant.as_str(), id], |row| item_from(row, tenant))
         .optional()
 }
@@ -47,7 +47,7 @@ pub(super) fn alerts(
     owner_sub: &str,
     page: PageRequest,
 ) -> rusqlite::Result<Vec<Alert>> {
-    let mut statement = conn.prepare_cached(sql::LIST_ALERTS)?;
+    let mut statement = conn.prepare_cached(alerts::LIST_ALERTS)?;
     let rows = statement.query_map(
         params![tenant.as_str(), owner_sub, page.after, page.fetch_limit()],
         |row| alert_from(row, tenant),
@@ -62,7 +62,7 @@ pub(super) fn alert(
     owner_sub: &str,
     id: i64,
 ) -> rusqlite::Result<Option<Alert>> {
-    conn.prepare_cached(sql::GET_ALERT)?
+    conn.prepare_cached(alerts::GET_ALERT)?
         .query_row(params![tenant.as_str(), owner_sub, id], |row| {
             alert_from(row, tenant)
         })
@@ -74,7 +74,7 @@ pub(super) fn sign_outs_since(
     conn: &Connection,
     since: i64,
 ) -> rusqlite::Result<Vec<(String, i64)>> {
-    let mut statement = conn.prepare_cached(sql::SIGN_OUTS_SINCE)?;
+    let mut statement = conn.prepare_cached(sign_outs::SIGN_OUTS_SINCE)?;
     let rows = statement.query_map(params![since], |row| Ok((row.get(0)?, row.get(1)?)))?;
     rows.collect()
 }
