@@ -1,5 +1,6 @@
-//! One store test suite, run against SQLite (in `tests/api`) and PostgreSQL (in `tests/postgres`).
-//! `store_suite!(connect)` expands to one `#[tokio::test]` per check; `connect` yields a fresh,
+//! One store test suite, expanded in `tests/api`: on SQLite by default, and on PostgreSQL when
+//! `TENANT_API_TEST_POSTGRES` names an admin URL (`helpers::fresh_database_url`; `.ci/postgres.sh`
+//! runs `tests/api` that way). `store_suite!(connect)` expands to one `#[tokio::test]` per check; `connect` yields a fresh,
 //! migrated database as [`TestStores`], whose rows are stamped by a clock the test moves.
 
 use std::any::Any;
