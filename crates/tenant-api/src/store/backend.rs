@@ -1,17 +1,17 @@
 //! The store traits implemented once for any sqlx backend.
 //!
 //! Both backends run the same SQL, kept with each entity (`items.rs`, `alerts.rs`,
-//! `sign_outs.rs`). Writes go through sqlx here; they differ
-//! only in how a tenant scope is opened (`scoped_write`): on PostgreSQL a transaction that sets
-//! `app.tenant_id` for row-level security, on SQLite the single writer connection (every
-//! operation is one statement, atomic on its own, so a transaction would only add two round
-//! trips). Reads are each backend's own `fetch_*` methods: sqlx on PostgreSQL, in-place rusqlite
+//! `sign_outs.rs`). Writes go through sqlx here and run in each backend's tenant scope
+//! (`scoped_rows`, `scoped_execute`): on PostgreSQL a transaction that sets `app.tenant_id` for
+//! row-level security, on SQLite the single writer connection (every operation is one
+//! statement, atomic on its own, so a transaction would only add two round trips). Reads are each backend's own `fetch_*` methods: sqlx on PostgreSQL, in-place rusqlite
 //! on SQLite (see `sqlite/readers.rs`). A macro instead of generics keeps the sqlx trait bounds
 //! out of sight.
 
 /// Implements `ItemStore`, `AlertStore`, `SignOutStore` and `Ping` for `$store` on database
 /// `$db`. The store has a `clock` field (the time of `created_at`/`updated_at`) and provides
-/// `scoped_write(&ScopedTenant)` (a tenant scope for writing),
+/// `scoped_rows(&ScopedTenant, query)` and `scoped_execute(&ScopedTenant, query)` (one statement
+/// in the tenant's scope: converted rows, rows affected),
 /// `write_pool()` (for the tenant-less sign-out records) and the reads `fetch_item_page`,
 /// `fetch_item`, `fetch_alert_page`, `fetch_alert`, `fetch_sign_outs_since` and `fetch_ping`.
 macro_rules! impl_stores {
@@ -32,18 +32,14 @@ macro_rules! impl_stores {
                 owner_sub: &str,
                 name: &ItemName,
             ) -> Result<Item, StoreError> {
-                let mut tx = self.scoped_write(tenant).await?;
-                let row = sqlx::query_as::<$db, $crate::store::items::ItemRow>(
+                let query = sqlx::query_as::<$db, $crate::store::items::ItemRow>(
                     $crate::store::items::INSERT_ITEM,
                 )
                 .bind(tenant.as_str())
                 .bind(owner_sub)
                 .bind(name.as_str())
-                .bind(now(&*self.clock))
-                .fetch_all(&mut *tx)
-                .await?;
-                tx.finish().await?;
-                Ok(Item::try_from(returned(row)?)?)
+                .bind(now(&*self.clock));
+                returned(self.scoped_rows(tenant, query).await?)
             }
 
             async fn get_item(&self, tenant: &ScopedTenant, id: i64) -> Result<Item, StoreError> {
@@ -56,29 +52,21 @@ macro_rules! impl_stores {
                 id: i64,
                 name: &ItemName,
             ) -> Result<Item, StoreError> {
-                let mut tx = self.scoped_write(tenant).await?;
-                let row = sqlx::query_as::<$db, $crate::store::items::ItemRow>(
+                let query = sqlx::query_as::<$db, $crate::store::items::ItemRow>(
                     $crate::store::items::RENAME_ITEM,
                 )
                 .bind(tenant.as_str())
                 .bind(id)
                 .bind(name.as_str())
-                .bind(now(&*self.clock))
-                .fetch_all(&mut *tx)
-                .await?;
-                tx.finish().await?;
-                Ok(Item::try_from(returned(row)?)?)
+                .bind(now(&*self.clock));
+                returned(self.scoped_rows(tenant, query).await?)
             }
 
             async fn delete_item(&self, tenant: &ScopedTenant, id: i64) -> Result<(), StoreError> {
-                let mut tx = self.scoped_write(tenant).await?;
-                let done = sqlx::query::<$db>($crate::store::items::DELETE_ITEM)
+                let query = sqlx::query::<$db>($crate::store::items::DELETE_ITEM)
                     .bind(tenant.as_str())
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.finish().await?;
-                if done.rows_affected() == 0 {
+                    .bind(id);
+                if self.scoped_execute(tenant, query).await? == 0 {
                     return Err(StoreError::NotFound);
                 }
                 Ok(())
@@ -103,19 +91,15 @@ macro_rules! impl_stores {
                 title: &AlertTitle,
                 severity: Severity,
             ) -> Result<Alert, StoreError> {
-                let mut tx = self.scoped_write(tenant).await?;
-                let row = sqlx::query_as::<$db, $crate::store::alerts::AlertRow>(
+                let query = sqlx::query_as::<$db, $crate::store::alerts::AlertRow>(
                     $crate::store::alerts::INSERT_ALERT,
                 )
                 .bind(tenant.as_str())
                 .bind(owner_sub)
                 .bind(title.as_str())
                 .bind(severity.as_str())
-                .bind(now(&*self.clock))
-                .fetch_all(&mut *tx)
-                .await?;
-                tx.finish().await?;
-                Ok(Alert::try_from(returned(row)?)?)
+                .bind(now(&*self.clock));
+                returned(self.scoped_rows(tenant, query).await?)
             }
 
             async fn get_alert(
@@ -133,15 +117,11 @@ macro_rules! impl_stores {
                 owner_sub: &str,
                 id: i64,
             ) -> Result<(), StoreError> {
-                let mut tx = self.scoped_write(tenant).await?;
-                let done = sqlx::query::<$db>($crate::store::alerts::DELETE_ALERT)
+                let query = sqlx::query::<$db>($crate::store::alerts::DELETE_ALERT)
                     .bind(tenant.as_str())
                     .bind(owner_sub)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.finish().await?;
-                if done.rows_affected() == 0 {
+                    .bind(id);
+                if self.scoped_execute(tenant, query).await? == 0 {
                     return Err(StoreError::NotFound);
                 }
                 Ok(())
@@ -153,18 +133,14 @@ macro_rules! impl_stores {
                 owner_sub: &str,
                 id: i64,
             ) -> Result<Alert, StoreError> {
-                let mut tx = self.scoped_write(tenant).await?;
-                let row = sqlx::query_as::<$db, $crate::store::alerts::AlertRow>(
+                let query = sqlx::query_as::<$db, $crate::store::alerts::AlertRow>(
                     $crate::store::alerts::ACK_ALERT,
                 )
                 .bind(tenant.as_str())
                 .bind(owner_sub)
                 .bind(id)
-                .bind(now(&*self.clock))
-                .fetch_all(&mut *tx)
-                .await?;
-                tx.finish().await?;
-                Ok(Alert::try_from(returned(row)?)?)
+                .bind(now(&*self.clock));
+                returned(self.scoped_rows(tenant, query).await?)
             }
         }
 
@@ -218,24 +194,6 @@ use super::StoreError;
 /// never checkpointed and its WAL grew without bound (1.37 GB in 10 s of item creation).
 pub(super) fn returned<R>(rows: Vec<R>) -> Result<R, StoreError> {
     rows.into_iter().next().ok_or(StoreError::NotFound)
-}
-
-/// Ends a tenant scope: commits a transaction, returns a plain connection to its pool.
-pub(super) trait Finish {
-    /// Ends the scope.
-    fn finish(self) -> impl std::future::Future<Output = Result<(), sqlx::Error>> + Send;
-}
-
-impl<DB: sqlx::Database> Finish for sqlx::Transaction<'static, DB> {
-    async fn finish(self) -> Result<(), sqlx::Error> {
-        self.commit().await
-    }
-}
-
-impl<DB: sqlx::Database> Finish for sqlx::pool::PoolConnection<DB> {
-    async fn finish(self) -> Result<(), sqlx::Error> {
-        Ok(())
-    }
 }
 
 /// The store clock's time, truncated to microseconds so SQLite and PostgreSQL store the same

@@ -4,11 +4,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgArguments, PgPoolOptions, PgRow};
-use sqlx::query::QueryAs;
+use sqlx::query::{Query, QueryAs};
 use sqlx::{FromRow, PgPool, Postgres, Transaction};
 
 use super::alerts::{self, AlertRow};
-use super::backend::{convert, impl_stores, now, returned, Finish};
+use super::backend::{convert, impl_stores, now, returned};
 use super::items::{self, ItemRow};
 use super::{sign_outs, StoreError};
 use crate::clock::Clock;
@@ -49,14 +49,6 @@ impl PgStore {
         &self.pool
     }
 
-    /// Writes use the same scope as reads.
-    async fn scoped_write(
-        &self,
-        tenant: &ScopedTenant,
-    ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-        self.scoped(tenant).await
-    }
-
     /// Opens a transaction whose row-level security policies admit only `tenant`'s rows.
     ///
     /// `BEGIN` and the tenant setting go to the server as one simple query (one round trip
@@ -72,7 +64,7 @@ impl PgStore {
     }
 
     /// Runs one query in a transaction scoped to `tenant` (see [`Self::scoped`]), commits, and
-    /// converts the rows: the one path of every tenant read.
+    /// converts the rows: the one path of every tenant read and `RETURNING` write.
     async fn scoped_rows<R, T>(
         &self,
         tenant: &ScopedTenant,
@@ -86,6 +78,18 @@ impl PgStore {
         let rows = query.fetch_all(&mut *tx).await?;
         tx.commit().await?;
         Ok(convert(rows)?)
+    }
+
+    /// Runs one statement in a transaction scoped to `tenant` and commits: rows affected.
+    async fn scoped_execute(
+        &self,
+        tenant: &ScopedTenant,
+        query: Query<'_, Postgres, PgArguments>,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.scoped(tenant).await?;
+        let done = query.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
     }
 
     async fn fetch_item_page(

@@ -10,11 +10,14 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::pool::PoolConnection;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool};
+use sqlx::query::{Query, QueryAs};
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{FromRow, Sqlite, SqlitePool};
 
-use super::backend::{impl_stores, now, returned, Finish};
+use super::backend::{convert, impl_stores, now, returned};
 use super::StoreError;
 use crate::clock::Clock;
 use crate::domain::alert::{Alert, AlertTitle, Severity};
@@ -89,13 +92,28 @@ impl SqliteStore {
         &self.writer
     }
 
-    /// A connection for writing: the single writer. SQLite has no row-level security; every
-    /// statement filters on the tenant itself.
-    async fn scoped_write(
+    /// Runs one `RETURNING` write on the single writer and converts its rows. SQLite has no
+    /// row-level security: every statement filters on the tenant itself.
+    async fn scoped_rows<'q, R, T>(
         &self,
         _tenant: &ScopedTenant,
-    ) -> Result<PoolConnection<Sqlite>, sqlx::Error> {
-        self.writer.acquire().await
+        query: QueryAs<'q, Sqlite, R, SqliteArguments<'q>>,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        R: for<'r> FromRow<'r, SqliteRow> + Send + Unpin,
+        T: TryFrom<R, Error = sqlx::Error>,
+    {
+        let rows = query.fetch_all(&self.writer).await?;
+        Ok(convert(rows)?)
+    }
+
+    /// Runs one write on the single writer: rows affected.
+    async fn scoped_execute<'q>(
+        &self,
+        _tenant: &ScopedTenant,
+        query: Query<'q, Sqlite, SqliteArguments<'q>>,
+    ) -> Result<u64, StoreError> {
+        Ok(query.execute(&self.writer).await?.rows_affected())
     }
 
     async fn fetch_item_page(
