@@ -20,6 +20,10 @@
 //! println!("{}", claims.sub());
 //! # Ok(()) }
 //! ```
+//!
+//! The rest of this page is the crate's README: an axum app with the extractor, group and scope
+//! rules and a revocation hook.
+#![doc = include_str!("../README.md")]
 
 mod builder;
 mod cache;
@@ -40,7 +44,7 @@ pub use claims::{AccessClaims, CognitoClaims, CommonClaims, IdClaims, RawClaims}
 pub use config::{ParseTokenUseError, PoolConfig, TokenUse};
 pub use error::{ConfigError, ErrorKind, VerifyError};
 #[cfg(feature = "axum")]
-pub use extract::{AuthRejection, CognitoUser};
+pub use extract::{bearer_token, AuthRejection, CognitoUser};
 pub use hooks::{CheckRejection, RevocationCheck};
 pub use metrics::{MetricsSnapshot, PoolMetrics};
 pub use verifier::Verifier;

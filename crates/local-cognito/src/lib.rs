@@ -9,7 +9,8 @@
 //!
 //! Layout: `targets/` has one module per operation, `auth/` the sign-in logic they share,
 //! `domain/` pools, clients, users and their rules, `store/` the SQLite state, `crypto/` keys,
-//! JWTs and hashes, `http/` the axum surface.
+//! JWTs and hashes, `http/` the axum surface; `service.rs` the services every target is given,
+//! `running.rs` a provider serving on a socket.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), local_cognito::Error> {
@@ -29,7 +30,7 @@ mod exposure;
 mod http;
 mod oauth2;
 mod options;
-mod server;
+mod running;
 mod service;
 mod store;
 mod targets;
@@ -40,7 +41,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{CognitoError, Error};
 pub use exposure::ApiAccess;
 pub use options::Options;
-pub use server::RunningIdp;
+pub use running::RunningIdp;
 pub use store::StoreError;
 
 use clock::epoch_seconds;
@@ -99,7 +100,7 @@ impl LocalCognito {
 
     /// Binds `addr` (port 0 allowed) and serves in a spawned task.
     pub async fn start(self, addr: std::net::SocketAddr) -> Result<RunningIdp, Error> {
-        server::start(self, addr).await
+        running::start(self, addr).await
     }
 
     /// Pool option emulating a pre-token-generation V2 trigger: copy these user attributes

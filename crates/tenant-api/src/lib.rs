@@ -4,17 +4,18 @@
 //! into an [`startup::Application`]; `http` is the thin axum layer (routes, extractors, one
 //! error type); `tenancy` resolves and proves tenants; `domain` and `store` hold tenant data
 //! with no HTTP in sight; `cognito` is the AWS SDK gateway; `embedded` runs the local identity
-//! provider; `revocation`, `throttle` and `metrics` are the production guards; `cli` is the
-//! command line.
+//! provider; `sign_out`, `throttle` and `metrics` are the production guards; `cli` is the
+//! command line; `clock` is the injectable time they read.
 
 pub mod cli;
+pub mod clock;
 pub mod cognito;
 pub mod config;
 pub mod domain;
 pub mod embedded;
 pub mod http;
 pub mod metrics;
-pub mod revocation;
+pub mod sign_out;
 pub mod startup;
 pub mod state;
 pub mod store;

@@ -1,14 +1,19 @@
-//! Prometheus metrics: requests by route and status, latency, sign-in outcomes, throttling,
-//! plus the verifier's counters (outcomes, JWKS fetches, key age) read at scrape time.
+//! Prometheus metrics, all through one `prometheus-client` registry: requests by route and
+//! status, latency, sign-in outcomes, throttling, plus the verifier's counters (outcomes, JWKS
+//! fetches, key age) collected at scrape time.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use cognito_verify::Verifier;
+use prometheus_client::collector::Collector;
 use prometheus_client::encoding::text::encode;
-use prometheus_client::encoding::EncodeLabelSet;
-use prometheus_client::metrics::counter::Counter;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
+use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::metrics::MetricType;
 use prometheus_client::registry::Registry;
 
 use crate::cognito::CognitoError;
@@ -56,7 +61,19 @@ impl Default for Metrics {
 impl Metrics {
     /// A fresh registry with every metric registered.
     pub fn new() -> Self {
+        Self::build(None)
+    }
+
+    /// A fresh registry with every metric registered, `verifier`'s counters included.
+    pub fn with_verifier(verifier: Verifier) -> Self {
+        Self::build(Some(verifier))
+    }
+
+    fn build(verifier: Option<Verifier>) -> Self {
         let mut registry = Registry::with_prefix("tenant_api");
+        if let Some(verifier) = verifier {
+            registry.register_collector(Box::new(VerifierCollector(verifier)));
+        }
         let requests = Family::<RequestLabels, Counter>::default();
         registry.register(
             "http_requests",
@@ -123,77 +140,65 @@ impl Metrics {
         self.throttled.inc();
     }
 
-    /// The registry in Prometheus text format, followed by `extra` lines.
-    pub fn render(&self, extra: &str) -> String {
+    /// The registry in OpenMetrics text format.
+    pub fn render(&self) -> String {
         let mut out = String::new();
         if encode(&mut out, &self.registry).is_err() {
             out.clear();
         }
-        // encode() ends with "# EOF" (OpenMetrics); keep it last.
-        let body = out.trim_end().trim_end_matches("# EOF").to_owned();
-        format!("{body}{extra}# EOF\n")
+        out
     }
 }
 
-/// The verifier's counters in Prometheus text format (read at scrape time).
-pub fn verifier_lines(verifier: &cognito_verify::Verifier) -> String {
-    use std::fmt::Write;
-    let snapshot = verifier.metrics();
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# HELP tenant_api_token_verifications Token verification outcomes."
-    );
-    let _ = writeln!(out, "# TYPE tenant_api_token_verifications counter");
-    let _ = writeln!(
-        out,
-        "tenant_api_token_verifications_total{{outcome=\"verified\"}} {}",
-        snapshot.verified
-    );
-    for (reason, count) in &snapshot.rejected {
-        let _ = writeln!(
-            out,
-            "tenant_api_token_verifications_total{{outcome=\"{reason}\"}} {count}"
-        );
-    }
-    let _ = writeln!(
-        out,
-        "# HELP tenant_api_token_cache_hits Verifications served from the verified-token cache."
-    );
-    let _ = writeln!(out, "# TYPE tenant_api_token_cache_hits counter");
-    let _ = writeln!(
-        out,
-        "tenant_api_token_cache_hits_total {}",
-        snapshot.cache_hits
-    );
-    let _ = writeln!(
-        out,
-        "# HELP tenant_api_jwks_fetches JWKS fetches by result."
-    );
-    let _ = writeln!(out, "# TYPE tenant_api_jwks_fetches counter");
-    let _ = writeln!(
-        out,
-        "tenant_api_jwks_fetches_total{{result=\"ok\"}} {}",
-        snapshot.jwks_fetch_ok
-    );
-    let _ = writeln!(
-        out,
-        "tenant_api_jwks_fetches_total{{result=\"failed\"}} {}",
-        snapshot.jwks_fetch_failed
-    );
-    let _ = writeln!(
-        out,
-        "# HELP tenant_api_jwks_key_age_seconds Seconds since the signing keys were fetched."
-    );
-    let _ = writeln!(out, "# TYPE tenant_api_jwks_key_age_seconds gauge");
-    for pool in &snapshot.pools {
-        if let Some(age) = pool.key_age_secs {
-            let _ = writeln!(
-                out,
-                "tenant_api_jwks_key_age_seconds{{issuer=\"{}\"}} {age}",
-                pool.issuer.replace('"', "")
-            );
+/// The verifier's counters (outcomes, cache hits, JWKS fetches, key age), read from its
+/// snapshot at scrape time.
+#[derive(Debug)]
+struct VerifierCollector(Verifier);
+
+impl Collector for VerifierCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let snapshot = self.0.metrics();
+        let mut family = encoder.encode_descriptor(
+            "token_verifications",
+            "Token verification outcomes.",
+            None,
+            MetricType::Counter,
+        )?;
+        let outcomes = std::iter::once(("verified", snapshot.verified)).chain(snapshot.rejected);
+        for (outcome, count) in outcomes {
+            ConstCounter::new(count).encode(family.encode_family(&[("outcome", outcome)])?)?;
         }
+        ConstCounter::new(snapshot.cache_hits).encode(encoder.encode_descriptor(
+            "token_cache_hits",
+            "Verifications served from the verified-token cache.",
+            None,
+            MetricType::Counter,
+        )?)?;
+        let mut family = encoder.encode_descriptor(
+            "jwks_fetches",
+            "JWKS fetches by result.",
+            None,
+            MetricType::Counter,
+        )?;
+        for (result, count) in [
+            ("ok", snapshot.jwks_fetch_ok),
+            ("failed", snapshot.jwks_fetch_failed),
+        ] {
+            ConstCounter::new(count).encode(family.encode_family(&[("result", result)])?)?;
+        }
+        let mut family = encoder.encode_descriptor(
+            "jwks_key_age_seconds",
+            "Seconds since the signing keys were fetched.",
+            None,
+            MetricType::Gauge,
+        )?;
+        for pool in &snapshot.pools {
+            if let Some(age) = pool.key_age_secs {
+                let issuer = pool.issuer.replace('"', "");
+                let age = i64::try_from(age).unwrap_or(i64::MAX);
+                ConstGauge::new(age).encode(family.encode_family(&[("issuer", issuer)])?)?;
+            }
+        }
+        Ok(())
     }
-    out
 }

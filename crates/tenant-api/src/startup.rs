@@ -12,11 +12,12 @@ use cognito_verify::{PoolConfig, TokenUse, Verifier};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use crate::clock::{Clock, SystemClock};
 use crate::cognito::{Cognito, CognitoTarget};
 use crate::config::{CognitoBackend, Config};
 use crate::embedded::EmbeddedIdp;
 use crate::metrics::Metrics;
-use crate::revocation::SignOutRegistry;
+use crate::sign_out::SignOutRegistry;
 use crate::state::{AppState, Services};
 use crate::store::{self, Stores};
 use crate::tenancy::{TenantProofs, TenantResolver};
@@ -208,7 +209,8 @@ async fn build_state(
     stores: Stores,
     cognito: &CognitoSetup,
 ) -> anyhow::Result<(AppState, Vec<JoinHandle<()>>)> {
-    let sign_outs = SignOutRegistry::load(stores.sign_outs.clone())
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let sign_outs = SignOutRegistry::load(stores.sign_outs.clone(), clock.clone())
         .await
         .context("cannot read sign-out records")?;
     // Plain-http key URLs are only accepted on loopback unless the operator named one explicitly
@@ -259,12 +261,13 @@ async fn build_state(
     }
     let tenants = TenantResolver::new(
         config.tenancy.clone(),
-        TenantProofs::get_user(cognito.gateway.clone(), config.tenancy.claim.clone()),
+        TenantProofs::get_user(cognito.gateway.clone(), config.tenancy.claim.clone(), clock),
     );
     let background = vec![
         verifier.spawn_refresh(),
         sign_outs.spawn_poller(SIGN_OUT_POLL),
     ];
+    let metrics = Metrics::with_verifier(verifier.clone());
     let state = AppState::new(Services {
         verifier,
         access_verifier,
@@ -278,7 +281,7 @@ async fn build_state(
         ),
         trusted_proxies: config.throttle.trusted_proxies.clone().into(),
         allowed_hosts: Arc::new(config.allowed_hosts.clone()),
-        metrics: Metrics::new(),
+        metrics,
         openapi_json: crate::http::openapi::document_json(),
     });
     Ok((state, background))

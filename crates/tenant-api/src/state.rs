@@ -8,7 +8,7 @@ use cognito_verify::Verifier;
 use crate::cognito::Cognito;
 use crate::config::AllowedHosts;
 use crate::metrics::Metrics;
-use crate::revocation::SignOutRegistry;
+use crate::sign_out::SignOutRegistry;
 use crate::store::Stores;
 use crate::tenancy::TenantResolver;
 use crate::throttle::LoginThrottle;

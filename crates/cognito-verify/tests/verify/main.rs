@@ -7,6 +7,7 @@
 )]
 
 mod authorization;
+mod check_cases;
 mod checks;
 mod extractor;
 mod fuzz;

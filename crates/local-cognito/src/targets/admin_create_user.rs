@@ -49,42 +49,67 @@ pub(super) async fn handle(services: &Services, request: Request) -> Result<Resp
         .into_iter()
         .map(|a| (a.name, a.value))
         .collect();
+    let (username, sub) = name_user(&pool, request.username, &mut attributes)?;
+    validate_required(&pool, &attributes)?;
+    let hash = temporary_password_hash(&pool, request.temporary_password).await?;
+    let user = new_user(services, &pool, (username, sub), hash, attributes);
+    insert(services, &pool, user).await
+}
+
+/// The new user's username and `sub` (also written to `attributes`).
+fn name_user(
+    pool: &Pool,
+    username: String,
+    attributes: &mut BTreeMap<String, String>,
+) -> Result<(String, String), CognitoError> {
     let (username, sub) = if pool.email_is_username() {
-        if !looks_like_email(&request.username) {
+        if !looks_like_email(&username) {
             return Err(CognitoError::invalid_parameter("Username should be an email."));
         }
         // The username *is* the email in these pools, whatever the attributes said.
-        attributes.insert("email".to_owned(), request.username.clone());
+        attributes.insert("email".to_owned(), username);
         // Email pools name users by a UUID that is also their sub.
         let id = random::uuid();
         (id.clone(), id)
     } else {
-        if request.username.is_empty() || request.username.chars().any(char::is_whitespace) {
+        if username.is_empty() || username.chars().any(char::is_whitespace) {
             return Err(CognitoError::invalid_parameter(
                 "Username must be a non-empty string without whitespace.",
             ));
         }
-        (request.username, random::uuid())
+        (username, random::uuid())
     };
     attributes.insert("sub".to_owned(), sub.clone());
-    validate_required(&pool, &attributes)?;
+    Ok((username, sub))
+}
 
-    let policy = &pool.settings.password_policy;
-    let hash = temporary_password_hash(&pool, request.temporary_password).await?;
+/// A user in FORCE_CHANGE_PASSWORD whose temporary password is valid for the pool's days.
+fn new_user(
+    services: &Services,
+    pool: &Pool,
+    (username, sub): (String, String),
+    password_hash: String,
+    attributes: BTreeMap<String, String>,
+) -> User {
     let now = services.now();
-    let user = User {
+    let validity = pool.settings.password_policy.temporary_password_validity_days;
+    User {
         pool_id: pool.id.clone(),
         username,
         sub,
         status: UserStatus::ForceChangePassword,
         enabled: true,
-        password_hash: Some(hash),
-        temp_password_expires_at: Some(now + policy.temporary_password_validity_days * 86_400),
+        password_hash: Some(password_hash),
+        temp_password_expires_at: Some(now + validity * 86_400),
         created_at: now,
         modified_at: now,
         attributes,
-    };
-    match services.store().insert_user(&user, email_alias(&pool, &user).as_deref()).await? {
+    }
+}
+
+/// Stores `user`, answering Cognito's error for a taken username (or email, in email pools).
+async fn insert(services: &Services, pool: &Pool, user: User) -> Result<Response, CognitoError> {
+    match services.store().insert_user(&user, email_alias(pool, &user).as_deref()).await? {
         NewUser::Saved => Ok(Response {
             user: views::user(&user),
         }),

@@ -4,14 +4,16 @@
 //! port), so they work whether or not the server is running.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Subcommand;
 
+use crate::clock::SystemClock;
 use crate::cognito::CognitoError;
 use crate::config::Config;
 use crate::domain::tenant::TenantId;
-use crate::revocation::SignOutRegistry;
+use crate::sign_out::SignOutRegistry;
 use crate::startup::CognitoSetup;
 
 /// User administration commands.
@@ -137,7 +139,7 @@ pub(super) async fn run(config: &Config, command: UsersCommand) -> anyhow::Resul
                 .await
                 .map_err(|e| explain(e, &email))?;
             let stores = crate::store::connect(&config.database_url, true).await?;
-            SignOutRegistry::load(stores.sign_outs)
+            SignOutRegistry::load(stores.sign_outs, Arc::new(SystemClock))
                 .await?
                 .sign_out(&sub)
                 .await?;

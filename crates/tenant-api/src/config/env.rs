@@ -9,7 +9,6 @@ use std::time::Duration;
 use cognito_verify::TokenUse;
 use secrecy::SecretString;
 
-use super::tenancy::{TenancyConfig, TenantMode};
 use super::{
     AllowedHosts, CognitoBackend, CognitoConfig, Config, Limits, LogFormat, ThrottleConfig,
 };
@@ -64,7 +63,7 @@ impl EnvSource {
     }
 
     /// The trimmed value of `name`; unset and empty are the same.
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(super) fn get(&self, name: &str) -> Option<&str> {
         self.vars
             .get(name)
             .map(|v| v.trim())
@@ -83,7 +82,7 @@ impl EnvSource {
         }
     }
 
-    fn flag(&self, name: &str, default: bool) -> Result<bool, ConfigError> {
+    pub(super) fn flag(&self, name: &str, default: bool) -> Result<bool, ConfigError> {
         match self.get(name).map(str::to_ascii_lowercase).as_deref() {
             None => Ok(default),
             Some("1" | "true" | "yes" | "on") => Ok(true),
@@ -143,7 +142,7 @@ pub(super) fn load(env: &EnvSource) -> Result<Config, ConfigError> {
         allowed_hosts: allowed_hosts(env),
         cors_allowed_origins: cors_origins(env)?,
         cognito: cognito(env)?,
-        tenancy: tenancy(env)?,
+        tenancy: super::tenancy::from_env(env)?,
         log_format: match env
             .get("LOG_FORMAT")
             .map(str::to_ascii_lowercase)
@@ -304,55 +303,10 @@ fn endpoint(env: &EnvSource, name: &str) -> Result<Option<String>, ConfigError> 
     }
 }
 
-fn tenancy(env: &EnvSource) -> Result<TenancyConfig, ConfigError> {
-    let mode = match env
-        .get("TENANT_MODE")
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        None | Some("header") => TenantMode::Header,
-        Some("subdomain") => TenantMode::Subdomain,
-        Some("claim") => TenantMode::Claim,
-        Some(other) => {
-            return Err(ConfigError::new(
-                "TENANT_MODE",
-                format!("= {other:?}: expected header, subdomain or claim"),
-            ))
-        }
-    };
-    let header = env.get("TENANT_HEADER").unwrap_or("X-Tenant-Id");
-    let header = http::HeaderName::from_str(header).map_err(|_| {
-        ConfigError::new(
-            "TENANT_HEADER",
-            format!("= {header:?}: not a valid header name"),
-        )
-    })?;
-    let main_domain = env
-        .get("TENANT_MAIN_DOMAIN")
-        .map(|d| d.trim_matches('.').to_ascii_lowercase());
-    if mode == TenantMode::Subdomain && main_domain.is_none() {
-        return Err(ConfigError::new(
-            "TENANT_MAIN_DOMAIN",
-            "is required when TENANT_MODE=subdomain (e.g. api.example.com)",
-        ));
-    }
-    let claim = env
-        .get("COGNITO_TENANT_CLAIM")
-        .unwrap_or("custom:tenant_id")
-        .to_owned();
-    Ok(TenancyConfig {
-        enabled: env.flag("MULTI_TENANT_ENABLED", true)?,
-        mode,
-        header,
-        strict: env.flag("TENANT_STRICT", true)?,
-        main_domain,
-        claim,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::TenantMode;
 
     fn load_pairs(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
         load(&EnvSource::from_pairs(pairs.iter().copied()))

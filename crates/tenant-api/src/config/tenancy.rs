@@ -1,6 +1,11 @@
-//! Tenancy settings: where the requested tenant comes from and how strictly it is checked.
+//! Tenancy settings: where the requested tenant comes from and how strictly it is checked, and
+//! their parsing from the environment.
+
+use std::str::FromStr;
 
 use http::HeaderName;
+
+use super::env::{ConfigError, EnvSource};
 
 /// Where the requested tenant is read from (`TENANT_MODE`).
 #[derive(
@@ -44,4 +49,52 @@ impl Default for TenancyConfig {
             claim: "custom:tenant_id".into(),
         }
     }
+}
+
+/// `MULTI_TENANT_ENABLED`, `TENANT_MODE`, `TENANT_HEADER`, `TENANT_STRICT`,
+/// `TENANT_MAIN_DOMAIN` and `COGNITO_TENANT_CLAIM`.
+pub(super) fn from_env(env: &EnvSource) -> Result<TenancyConfig, ConfigError> {
+    let mode = match env
+        .get("TENANT_MODE")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        None | Some("header") => TenantMode::Header,
+        Some("subdomain") => TenantMode::Subdomain,
+        Some("claim") => TenantMode::Claim,
+        Some(other) => {
+            return Err(ConfigError::new(
+                "TENANT_MODE",
+                format!("= {other:?}: expected header, subdomain or claim"),
+            ))
+        }
+    };
+    let header = env.get("TENANT_HEADER").unwrap_or("X-Tenant-Id");
+    let header = http::HeaderName::from_str(header).map_err(|_| {
+        ConfigError::new(
+            "TENANT_HEADER",
+            format!("= {header:?}: not a valid header name"),
+        )
+    })?;
+    let main_domain = env
+        .get("TENANT_MAIN_DOMAIN")
+        .map(|d| d.trim_matches('.').to_ascii_lowercase());
+    if mode == TenantMode::Subdomain && main_domain.is_none() {
+        return Err(ConfigError::new(
+            "TENANT_MAIN_DOMAIN",
+            "is required when TENANT_MODE=subdomain (e.g. api.example.com)",
+        ));
+    }
+    let claim = env
+        .get("COGNITO_TENANT_CLAIM")
+        .unwrap_or("custom:tenant_id")
+        .to_owned();
+    Ok(TenancyConfig {
+        enabled: env.flag("MULTI_TENANT_ENABLED", true)?,
+        mode,
+        header,
+        strict: env.flag("TENANT_STRICT", true)?,
+        main_domain,
+        claim,
+    })
 }

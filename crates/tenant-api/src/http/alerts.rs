@@ -18,7 +18,7 @@ use crate::domain::tenant::TenantId;
 use crate::state::AppState;
 
 /// An alert.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AlertOut {
     /// Id.
     pub id: i64,

@@ -7,6 +7,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use cognito_verify::{AuthRejection, ErrorKind};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -219,24 +220,29 @@ impl From<CognitoError> for ApiError {
     }
 }
 
+/// The one mapping of a refused bearer token (from `cognito_verify`'s parser or verifier) to the
+/// HTTP answer; the reason is logged only at debug level, never sent.
+impl From<AuthRejection> for ApiError {
+    fn from(rejection: AuthRejection) -> Self {
+        tracing::debug!(reason = rejection.reason(), "token rejected");
+        if !rejection.credentials_presented() {
+            return Self::MissingToken;
+        }
+        match rejection.kind() {
+            ErrorKind::Invalid => Self::InvalidToken,
+            ErrorKind::Forbidden => Self::InsufficientScope,
+            ErrorKind::Unavailable => Self::Unavailable,
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound => Self::NotFound,
-            StoreError::Unavailable => Self::Unavailable,
-            StoreError::Database(sqlx::Error::PoolTimedOut) => {
-                tracing::warn!("database pool exhausted");
-                Self::Unavailable
-            }
-            StoreError::Sqlite(rusqlite::Error::SqliteFailure(failure, _))
-                if matches!(
-                    failure.code,
-                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-                ) =>
-            {
-                tracing::warn!(error = %failure, "SQLite read timed out on a lock");
-                Self::Unavailable
-            }
+            // The store has classified its driver's failure; both 503s invite a retry.
+            StoreError::Unavailable | StoreError::Busy => Self::Unavailable,
+            StoreError::Conflict => Self::Conflict,
             other => Self::Internal(anyhow::Error::new(other)),
         }
     }
@@ -279,18 +285,18 @@ impl From<QueryRejection> for ApiError {
 mod tests {
     use super::*;
 
-    fn sqlite_failure(code: std::ffi::c_int) -> StoreError {
-        StoreError::Sqlite(rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(code),
-            None,
-        ))
-    }
-
     #[test]
-    fn a_locked_sqlite_read_is_503_and_other_failures_500() {
-        let busy = ApiError::from(sqlite_failure(rusqlite::ffi::SQLITE_BUSY));
-        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
-        let corrupt = ApiError::from(sqlite_failure(rusqlite::ffi::SQLITE_CORRUPT));
+    fn busy_and_unavailable_stores_are_503_conflicts_409_and_other_failures_500() {
+        for cause in [StoreError::Busy, StoreError::Unavailable] {
+            let response = ApiError::from(cause).into_response();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert!(response.headers().contains_key(header::RETRY_AFTER));
+        }
+        assert_eq!(
+            ApiError::from(StoreError::Conflict).status(),
+            StatusCode::CONFLICT
+        );
+        let corrupt = ApiError::from(StoreError::Database("corrupt".into()));
         assert_eq!(corrupt.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(
             ApiError::from(StoreError::NotFound).status(),

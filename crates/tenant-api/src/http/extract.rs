@@ -5,16 +5,15 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
-use axum::http::header::{AUTHORIZATION, HOST};
+use axum::http::header::HOST;
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
-use cognito_verify::{CognitoClaims, ErrorKind};
+use axum::http::{HeaderMap, Uri};
+use cognito_verify::{bearer_token, AuthRejection, CognitoClaims};
 
 use super::error::ApiError;
 use crate::config::TenantMode;
-use crate::domain::tenant::TenantId;
 use crate::state::AppState;
-use crate::tenancy::RequestedTenant;
+use crate::tenancy::{RequestedTenant, ScopedTenant};
 
 /// `axum::Json` whose rejections are [`ApiError`]s.
 #[derive(Debug, Clone, Copy, Default, axum::extract::FromRequest)]
@@ -46,30 +45,6 @@ pub struct AuthUser {
     pub token: Arc<str>,
 }
 
-/// The token of an `Authorization: Bearer <token>` header.
-pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
-    let value = headers
-        .get(AUTHORIZATION)
-        .ok_or(ApiError::MissingToken)?
-        .to_str()
-        .map_err(|_| ApiError::InvalidToken)?;
-    let (scheme, token) = value.split_once(' ').ok_or(ApiError::InvalidToken)?;
-    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(ApiError::InvalidToken);
-    }
-    Ok(token.trim())
-}
-
-/// Maps a verification failure to the HTTP answer, logging the reason only at debug level.
-pub(crate) fn rejection(err: &cognito_verify::VerifyError) -> ApiError {
-    tracing::debug!(reason = err.reason(), "token rejected");
-    match err.kind() {
-        ErrorKind::Invalid => ApiError::InvalidToken,
-        ErrorKind::Forbidden => ApiError::InsufficientScope,
-        ErrorKind::Unavailable => ApiError::Unavailable,
-    }
-}
-
 impl<S> FromRequestParts<S> for AuthUser
 where
     S: Send + Sync,
@@ -87,7 +62,7 @@ where
             .verifier
             .verify(token)
             .await
-            .map_err(|e| rejection(&e))?;
+            .map_err(AuthRejection::from)?;
         let user = AuthUser {
             claims,
             token: Arc::from(token),
@@ -97,16 +72,27 @@ where
     }
 }
 
-/// A verified user together with the tenant they proved they belong to.
+/// A verified user together with the tenant they proved they belong to. Built only by its
+/// extractor, from the resolver's [`ScopedTenant`].
 #[derive(Clone, Debug)]
 pub struct Tenant {
     /// The verified user.
-    pub user: AuthUser,
+    pub(crate) user: AuthUser,
     /// The tenant every store call of this request is scoped to.
-    pub id: TenantId,
+    pub(crate) id: ScopedTenant,
 }
 
 impl Tenant {
+    /// The verified user.
+    pub fn user(&self) -> &AuthUser {
+        &self.user
+    }
+
+    /// The tenant every store call of this request is scoped to.
+    pub fn scope(&self) -> &ScopedTenant {
+        &self.id
+    }
+
     /// The caller's `sub`.
     pub fn sub(&self) -> &str {
         self.user.claims.sub()
@@ -133,14 +119,26 @@ where
 }
 
 /// A verified user, and the tenant the request names if it names one, proven exactly as for
-/// [`Tenant`]. For endpoints that need no tenant but must not answer for one the caller cannot
+/// [`Tenant`]: for endpoints that need no tenant but must not answer for one the caller cannot
 /// prove.
 #[derive(Clone, Debug)]
 pub struct TenantIfNamed {
     /// The verified user.
-    pub user: AuthUser,
+    pub(crate) user: AuthUser,
     /// The proven tenant, when the request named one.
-    pub id: Option<TenantId>,
+    pub(crate) id: Option<ScopedTenant>,
+}
+
+impl TenantIfNamed {
+    /// The verified user.
+    pub fn user(&self) -> &AuthUser {
+        &self.user
+    }
+
+    /// The proven tenant, when the request named one.
+    pub fn scope(&self) -> Option<&ScopedTenant> {
+        self.id.as_ref()
+    }
 }
 
 impl<S> FromRequestParts<S> for TenantIfNamed
@@ -162,7 +160,7 @@ where
     }
 }
 
-/// What the request says about its tenant: the tenant header and the Host.
+/// What the request says about its tenant: the tenant header and the host.
 fn requested_tenant<'p>(
     parts: &'p Parts,
     state: &AppState,
@@ -175,17 +173,23 @@ fn requested_tenant<'p>(
         (Some(value), None) => Some(value.to_str().map_err(|_| invalid_tenant())?),
         (Some(_), Some(_)) => return Err(invalid_tenant()),
     };
-    // Read as UTF-8 (not visible ASCII only) so that a non-ASCII subdomain reaches validation
-    // and is refused, instead of being skipped as if no tenant were named.
-    let host = match parts.headers.get(HOST) {
-        Some(value) => match std::str::from_utf8(value.as_bytes()) {
-            Ok(host) => Some(host),
-            Err(_) if config.mode == TenantMode::Subdomain => return Err(invalid_tenant()),
-            Err(_) => None,
-        },
-        None => parts.uri.host(),
-    };
+    let host = request_host(&parts.headers, &parts.uri);
+    // A Host that is not even text names a tenant nobody can have: refused, not skipped.
+    if host.is_none() && parts.headers.contains_key(HOST) && config.mode == TenantMode::Subdomain {
+        return Err(invalid_tenant());
+    }
     Ok(RequestedTenant { header, host })
+}
+
+/// The request's host: the `Host` header, else the URI's authority (HTTP/2 sends `:authority`).
+/// The one reader of it, for `ALLOWED_HOSTS` and for subdomain tenants alike.
+/// Read as UTF-8 rather than visible ASCII only, so that a non-ASCII subdomain reaches tenant
+/// validation (and is refused there) instead of being skipped as if no tenant were named.
+pub(crate) fn request_host<'r>(headers: &'r HeaderMap, uri: &'r Uri) -> Option<&'r str> {
+    match headers.get(HOST) {
+        Some(value) => std::str::from_utf8(value.as_bytes()).ok(),
+        None => uri.host(),
+    }
 }
 
 fn invalid_tenant() -> ApiError {

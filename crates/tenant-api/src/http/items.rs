@@ -19,7 +19,7 @@ use crate::domain::tenant::TenantId;
 use crate::state::AppState;
 
 /// An item.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ItemOut {
     /// Id.
     pub id: i64,

@@ -1,5 +1,5 @@
 //! Cross-cutting middleware: request ids, tracing, CORS, Host checks, timeouts, panics and
-//! metrics, plus the JSON fallbacks for unknown routes and methods.
+//! request metrics, plus the JSON fallbacks for unknown routes and methods.
 
 use std::any::Any;
 use std::time::{Duration, Instant};
@@ -9,7 +9,6 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::{BoxError, Router};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -113,12 +112,7 @@ async fn check_host_and_record(
 }
 
 fn host_allowed(state: &AppState, request: &Request) -> bool {
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .or_else(|| request.uri().host())
-        .unwrap_or_default();
+    let host = super::extract::request_host(request.headers(), request.uri()).unwrap_or_default();
     state.allowed_hosts.allows(host)
 }
 
@@ -134,21 +128,4 @@ pub(super) async fn not_found() -> Response {
 /// JSON 405 for known paths with the wrong method.
 pub(super) async fn method_not_allowed() -> Response {
     ApiError::MethodNotAllowed.into_response()
-}
-
-/// `GET /metrics` in Prometheus text format.
-pub(super) fn metrics_router() -> Router<AppState> {
-    Router::new().route("/metrics", get(metrics))
-}
-
-async fn metrics(State(state): State<AppState>) -> Response {
-    let verifier = crate::metrics::verifier_lines(&state.verifier);
-    (
-        [(
-            header::CONTENT_TYPE,
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
-        )],
-        state.metrics.render(&verifier),
-    )
-        .into_response()
 }

@@ -1,7 +1,28 @@
-//! Route registration helpers.
+//! The route table: every resource's `router()` merged, with the fallbacks and middleware, plus
+//! the helper that registers a path with and without its trailing slash.
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::MethodRouter;
 use axum::Router;
+
+use super::{alerts, health, items, metrics, middleware, openapi, user};
+use crate::config::Config;
+use crate::state::AppState;
+
+/// Every route of the service, with its middleware, ready to serve.
+pub fn router(state: AppState, config: &Config) -> Router {
+    let api = Router::new()
+        .merge(user::router())
+        .merge(items::router())
+        .merge(alerts::router())
+        .merge(health::router())
+        .merge(openapi::router())
+        .merge(metrics::router())
+        .fallback(middleware::not_found)
+        .method_not_allowed_fallback(middleware::method_not_allowed)
+        .layer(DefaultBodyLimit::max(config.limits.max_body_bytes));
+    middleware::apply(api, state.clone(), config).with_state(state)
+}
 
 /// Registers a route both with and without a trailing slash, as the original API accepted both.
 pub(crate) trait RouterExt<S> {

@@ -4,11 +4,12 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::routing::post;
 use axum::Router;
+use cognito_verify::{bearer_token, AuthRejection, VerifyError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::error::{ApiError, ErrorBody};
-use super::extract::{bearer_token, AppJson, ClientIp};
+use super::extract::{AppJson, ClientIp};
 use super::routes::RouterExt;
 use crate::cognito::{LoginOutcome, Tokens};
 use crate::state::AppState;
@@ -198,27 +199,31 @@ async fn refresh(
         .map(str::trim)
         .filter(|u| !u.is_empty());
     throttle(&state, ip, username)?;
-    // SECRET_HASH on refresh uses Cognito's internal username, not the email signed in with.
-    let internal = match (state.cognito.has_secret(), username) {
-        (false, _) => None,
-        (true, None) => {
-            return Err(ApiError::BadRequest(
-                "username is required when the app client has a secret".into(),
-            ))
-        }
-        (true, Some(username)) => match state.cognito.lookup(username).await {
-            Ok((internal, _)) => Some(internal),
-            Err(crate::cognito::CognitoError::UserNotFound) => {
-                return Err(ApiError::InvalidRefreshToken)
-            }
-            Err(other) => return Err(other.into()),
-        },
-    };
+    let internal = internal_username(&state, username).await?;
     let tokens = state
         .cognito
         .refresh(&body.refresh_token, internal.as_deref())
         .await?;
     Ok(AppJson(tokens.into()))
+}
+
+/// The Cognito username to compute SECRET_HASH with on refresh: Cognito's internal one, not the
+/// email signed in with; `None` when the app client has no secret.
+async fn internal_username(
+    state: &AppState,
+    username: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    match (state.cognito.has_secret(), username) {
+        (false, _) => Ok(None),
+        (true, None) => Err(ApiError::BadRequest(
+            "username is required when the app client has a secret".into(),
+        )),
+        (true, Some(username)) => match state.cognito.lookup(username).await {
+            Ok((internal, _)) => Ok(Some(internal)),
+            Err(crate::cognito::CognitoError::UserNotFound) => Err(ApiError::InvalidRefreshToken),
+            Err(other) => Err(other.into()),
+        },
+    }
 }
 
 /// Sign out everywhere (GlobalSignOut): refresh tokens stop working at once, and so do access
@@ -237,8 +242,8 @@ async fn logout(
     let sub = match state.access_verifier.verify(token).await {
         Ok(claims) => claims.sub().to_owned(),
         // Signed out already: logging out again is a success.
-        Err(e) if e.reason() == "revoked" => return Ok(AppJson(SimpleOk { ok: true })),
-        Err(e) => return Err(super::extract::rejection(&e)),
+        Err(VerifyError::Revoked) => return Ok(AppJson(SimpleOk { ok: true })),
+        Err(other) => return Err(AuthRejection::from(other).into()),
     };
     state.cognito.global_sign_out(token).await?;
     state.sign_outs.sign_out(&sub).await?;

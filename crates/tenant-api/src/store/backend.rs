@@ -1,15 +1,17 @@
 //! The store traits implemented once for any sqlx backend.
 //!
-//! Both backends run the same SQL from [`super::sql`]. Writes go through sqlx here; they differ
-//! only in how a tenant scope is opened (`scoped_write`): on PostgreSQL a transaction that sets
-//! `app.tenant_id` for row-level security, on SQLite the single writer connection (every
-//! operation is one statement, atomic on its own, so a transaction would only add two round
-//! trips). Reads are each backend's own `fetch_*` methods: sqlx on PostgreSQL, in-place rusqlite
+//! Both backends run the same SQL, kept with each entity (`items.rs`, `alerts.rs`,
+//! `sign_outs.rs`). Writes go through sqlx here and run in each backend's tenant scope
+//! (`scoped_rows`, `scoped_execute`): on PostgreSQL a transaction that sets `app.tenant_id` for
+//! row-level security, on SQLite the single writer connection (every operation is one
+//! statement, atomic on its own, so a transaction would only add two round trips). Reads are each backend's own `fetch_*` methods: sqlx on PostgreSQL, in-place rusqlite
 //! on SQLite (see `sqlite/readers.rs`). A macro instead of generics keeps the sqlx trait bounds
 //! out of sight.
 
 /// Implements `ItemStore`, `AlertStore`, `SignOutStore` and `Ping` for `$store` on database
-/// `$db`. The store provides `scoped_write(&TenantId)` (a tenant scope for writing),
+/// `$db`. The store has a `clock` field (the time of `created_at`/`updated_at`) and provides
+/// `scoped_rows(&ScopedTenant, query)` and `scoped_execute(&ScopedTenant, query)` (one statement
+/// in the tenant's scope: converted rows, rows affected),
 /// `write_pool()` (for the tenant-less sign-out records) and the reads `fetch_item_page`,
 /// `fetch_item`, `fetch_alert_page`, `fetch_alert`, `fetch_sign_outs_since` and `fetch_ping`.
 macro_rules! impl_stores {
@@ -18,7 +20,7 @@ macro_rules! impl_stores {
         impl $crate::store::ItemStore for $store {
             async fn list_items(
                 &self,
-                tenant: &TenantId,
+                tenant: &ScopedTenant,
                 page: PageRequest,
             ) -> Result<Page<Item>, StoreError> {
                 self.fetch_item_page(tenant, page).await
@@ -26,53 +28,45 @@ macro_rules! impl_stores {
 
             async fn create_item(
                 &self,
-                tenant: &TenantId,
+                tenant: &ScopedTenant,
                 owner_sub: &str,
                 name: &ItemName,
             ) -> Result<Item, StoreError> {
-                let mut tx = self.scoped_write(tenant).await?;
-                let row = sqlx::query_as::<$db, ItemRow>(sql::INSERT_ITEM)
-                    .bind(tenant.as_str())
-                    .bind(owner_sub)
-                    .bind(name.as_str())
-                    .bind(now())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                tx.finish().await?;
-                Ok(Item::try_from(returned(row)?)?)
+                let query = sqlx::query_as::<$db, $crate::store::items::ItemRow>(
+                    $crate::store::items::INSERT_ITEM,
+                )
+                .bind(tenant.as_str())
+                .bind(owner_sub)
+                .bind(name.as_str())
+                .bind(now(&*self.clock));
+                returned(self.scoped_rows(tenant, query).await?)
             }
 
-            async fn get_item(&self, tenant: &TenantId, id: i64) -> Result<Item, StoreError> {
+            async fn get_item(&self, tenant: &ScopedTenant, id: i64) -> Result<Item, StoreError> {
                 self.fetch_item(tenant, id).await
             }
 
             async fn rename_item(
                 &self,
-                tenant: &TenantId,
+                tenant: &ScopedTenant,
                 id: i64,
                 name: &ItemName,
             ) -> Result<Item, StoreError> {
-                let mut tx = self.scoped_write(tenant).await?;
-                let row = sqlx::query_as::<$db, ItemRow>(sql::RENAME_ITEM)
-                    .bind(tenant.as_str())
-                    .bind(id)
-                    .bind(name.as_str())
-                    .bind(now())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                tx.finish().await?;
-                Ok(Item::try_from(returned(row)?)?)
+                let query = sqlx::query_as::<$db, $crate::store::items::ItemRow>(
+                    $crate::store::items::RENAME_ITEM,
+                )
+                .bind(tenant.as_str())
+                .bind(id)
+                .bind(name.as_str())
+                .bind(now(&*self.clock));
+                returned(self.scoped_rows(tenant, query).await?)
             }
 
-            async fn delete_item(&self, tenant: &TenantId, id: i64) -> Result<(), StoreError> {
-                let mut tx = self.scoped_write(tenant).await?;
-                let done = sqlx::query::<$db>(sql::DELETE_ITEM)
+            async fn delete_item(&self, tenant: &ScopedTenant, id: i64) -> Result<(), StoreError> {
+                let query = sqlx::query::<$db>($crate::store::items::DELETE_ITEM)
                     .bind(tenant.as_str())
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.finish().await?;
-                if done.rows_affected() == 0 {
+                    .bind(id);
+                if self.scoped_execute(tenant, query).await? == 0 {
                     return Err(StoreError::NotFound);
                 }
                 Ok(())
@@ -83,7 +77,7 @@ macro_rules! impl_stores {
         impl $crate::store::AlertStore for $store {
             async fn list_alerts(
                 &self,
-                tenant: &TenantId,
+                tenant: &ScopedTenant,
                 owner_sub: &str,
                 page: PageRequest,
             ) -> Result<Page<Alert>, StoreError> {
@@ -92,27 +86,25 @@ macro_rules! impl_stores {
 
             async fn create_alert(
                 &self,
-                tenant: &TenantId,
+                tenant: &ScopedTenant,
                 owner_sub: &str,
                 title: &AlertTitle,
                 severity: Severity,
             ) -> Result<Alert, StoreError> {
-                let mut tx = self.scoped_write(tenant).await?;
-                let row = sqlx::query_as::<$db, AlertRow>(sql::INSERT_ALERT)
-                    .bind(tenant.as_str())
-                    .bind(owner_sub)
-                    .bind(title.as_str())
-                    .bind(severity.as_str())
-                    .bind(now())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                tx.finish().await?;
-                Ok(Alert::try_from(returned(row)?)?)
+                let query = sqlx::query_as::<$db, $crate::store::alerts::AlertRow>(
+                    $crate::store::alerts::INSERT_ALERT,
+                )
+                .bind(tenant.as_str())
+                .bind(owner_sub)
+                .bind(title.as_str())
+                .bind(severity.as_str())
+                .bind(now(&*self.clock));
+                returned(self.scoped_rows(tenant, query).await?)
             }
 
             async fn get_alert(
                 &self,
-                tenant: &TenantId,
+                tenant: &ScopedTenant,
                 owner_sub: &str,
                 id: i64,
             ) -> Result<Alert, StoreError> {
@@ -121,19 +113,15 @@ macro_rules! impl_stores {
 
             async fn delete_alert(
                 &self,
-                tenant: &TenantId,
+                tenant: &ScopedTenant,
                 owner_sub: &str,
                 id: i64,
             ) -> Result<(), StoreError> {
-                let mut tx = self.scoped_write(tenant).await?;
-                let done = sqlx::query::<$db>(sql::DELETE_ALERT)
+                let query = sqlx::query::<$db>($crate::store::alerts::DELETE_ALERT)
                     .bind(tenant.as_str())
                     .bind(owner_sub)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.finish().await?;
-                if done.rows_affected() == 0 {
+                    .bind(id);
+                if self.scoped_execute(tenant, query).await? == 0 {
                     return Err(StoreError::NotFound);
                 }
                 Ok(())
@@ -141,20 +129,18 @@ macro_rules! impl_stores {
 
             async fn acknowledge_alert(
                 &self,
-                tenant: &TenantId,
+                tenant: &ScopedTenant,
                 owner_sub: &str,
                 id: i64,
             ) -> Result<Alert, StoreError> {
-                let mut tx = self.scoped_write(tenant).await?;
-                let row = sqlx::query_as::<$db, AlertRow>(sql::ACK_ALERT)
-                    .bind(tenant.as_str())
-                    .bind(owner_sub)
-                    .bind(id)
-                    .bind(now())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                tx.finish().await?;
-                Ok(Alert::try_from(returned(row)?)?)
+                let query = sqlx::query_as::<$db, $crate::store::alerts::AlertRow>(
+                    $crate::store::alerts::ACK_ALERT,
+                )
+                .bind(tenant.as_str())
+                .bind(owner_sub)
+                .bind(id)
+                .bind(now(&*self.clock));
+                returned(self.scoped_rows(tenant, query).await?)
             }
         }
 
@@ -166,7 +152,7 @@ macro_rules! impl_stores {
                 at: i64,
                 expires_at: i64,
             ) -> Result<(), StoreError> {
-                sqlx::query::<$db>(sql::UPSERT_SIGN_OUT)
+                sqlx::query::<$db>($crate::store::sign_outs::UPSERT_SIGN_OUT)
                     .bind(sub)
                     .bind(at)
                     .bind(expires_at)
@@ -180,7 +166,7 @@ macro_rules! impl_stores {
             }
 
             async fn purge_sign_outs(&self, now: i64) -> Result<u64, StoreError> {
-                let done = sqlx::query::<$db>(sql::PURGE_SIGN_OUTS)
+                let done = sqlx::query::<$db>($crate::store::sign_outs::PURGE_SIGN_OUTS)
                     .bind(now)
                     .execute(self.write_pool())
                     .await?;
@@ -210,27 +196,23 @@ pub(super) fn returned<R>(rows: Vec<R>) -> Result<R, StoreError> {
     rows.into_iter().next().ok_or(StoreError::NotFound)
 }
 
-/// Ends a tenant scope: commits a transaction, returns a plain connection to its pool.
-pub(super) trait Finish {
-    /// Ends the scope.
-    fn finish(self) -> impl std::future::Future<Output = Result<(), sqlx::Error>> + Send;
-}
-
-impl<DB: sqlx::Database> Finish for sqlx::Transaction<'static, DB> {
-    async fn finish(self) -> Result<(), sqlx::Error> {
-        self.commit().await
-    }
-}
-
-impl<DB: sqlx::Database> Finish for sqlx::pool::PoolConnection<DB> {
-    async fn finish(self) -> Result<(), sqlx::Error> {
-        Ok(())
-    }
-}
-
-/// Current time, truncated to microseconds so SQLite and PostgreSQL store the same value.
-pub(super) fn now() -> time::OffsetDateTime {
-    let now = time::OffsetDateTime::now_utc();
+/// The store clock's time, truncated to microseconds so SQLite and PostgreSQL store the same
+/// value.
+pub(super) fn now(clock: &dyn crate::clock::Clock) -> time::OffsetDateTime {
+    let now = time::OffsetDateTime::from(clock.now());
     now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000)
         .unwrap_or(now)
+}
+
+/// A stored value the domain refuses: the row is corrupt.
+pub(super) fn corrupt(what: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("stored {what} is not valid").into())
+}
+
+/// Converts fetched rows into domain values.
+pub(super) fn convert<R, T>(rows: Vec<R>) -> Result<Vec<T>, sqlx::Error>
+where
+    T: TryFrom<R, Error = sqlx::Error>,
+{
+    rows.into_iter().map(T::try_from).collect()
 }

@@ -18,7 +18,7 @@ use super::{AlertStore, ItemStore, Ping, SignOutStore, StoreError};
 use crate::domain::alert::{Alert, AlertTitle, Severity};
 use crate::domain::item::{Item, ItemName};
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::tenant::TenantId;
+use crate::tenancy::ScopedTenant;
 
 /// How often, while the database is down, one call is let through to find out if it is back.
 pub const PROBE_INTERVAL: Duration = Duration::from_millis(250);
@@ -125,7 +125,7 @@ impl<S> Guarded<S> {
 impl<S: ItemStore> ItemStore for Guarded<S> {
     async fn list_items(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         page: PageRequest,
     ) -> Result<Page<Item>, StoreError> {
         self.availability
@@ -134,7 +134,7 @@ impl<S: ItemStore> ItemStore for Guarded<S> {
     }
     async fn create_item(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner: &str,
         name: &ItemName,
     ) -> Result<Item, StoreError> {
@@ -142,12 +142,12 @@ impl<S: ItemStore> ItemStore for Guarded<S> {
             .run(self.inner.create_item(tenant, owner, name))
             .await
     }
-    async fn get_item(&self, tenant: &TenantId, id: i64) -> Result<Item, StoreError> {
+    async fn get_item(&self, tenant: &ScopedTenant, id: i64) -> Result<Item, StoreError> {
         self.availability.run(self.inner.get_item(tenant, id)).await
     }
     async fn rename_item(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         id: i64,
         name: &ItemName,
     ) -> Result<Item, StoreError> {
@@ -155,7 +155,7 @@ impl<S: ItemStore> ItemStore for Guarded<S> {
             .run(self.inner.rename_item(tenant, id, name))
             .await
     }
-    async fn delete_item(&self, tenant: &TenantId, id: i64) -> Result<(), StoreError> {
+    async fn delete_item(&self, tenant: &ScopedTenant, id: i64) -> Result<(), StoreError> {
         self.availability
             .run(self.inner.delete_item(tenant, id))
             .await
@@ -166,7 +166,7 @@ impl<S: ItemStore> ItemStore for Guarded<S> {
 impl<S: AlertStore> AlertStore for Guarded<S> {
     async fn list_alerts(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner: &str,
         page: PageRequest,
     ) -> Result<Page<Alert>, StoreError> {
@@ -176,7 +176,7 @@ impl<S: AlertStore> AlertStore for Guarded<S> {
     }
     async fn create_alert(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner: &str,
         title: &AlertTitle,
         severity: Severity,
@@ -186,7 +186,7 @@ impl<S: AlertStore> AlertStore for Guarded<S> {
     }
     async fn get_alert(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner: &str,
         id: i64,
     ) -> Result<Alert, StoreError> {
@@ -196,7 +196,7 @@ impl<S: AlertStore> AlertStore for Guarded<S> {
     }
     async fn delete_alert(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner: &str,
         id: i64,
     ) -> Result<(), StoreError> {
@@ -206,7 +206,7 @@ impl<S: AlertStore> AlertStore for Guarded<S> {
     }
     async fn acknowledge_alert(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner: &str,
         id: i64,
     ) -> Result<Alert, StoreError> {
@@ -254,7 +254,7 @@ mod tests {
     }
 
     fn outage() -> StoreError {
-        StoreError::Database(sqlx::Error::PoolTimedOut)
+        StoreError::from(sqlx::Error::PoolTimedOut)
     }
 
     #[tokio::test(start_paused = true)]

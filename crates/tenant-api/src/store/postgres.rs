@@ -1,34 +1,45 @@
 //! PostgreSQL backend: for several instances behind a load balancer, with row-level security.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::postgres::PgPoolOptions;
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::postgres::{PgArguments, PgPoolOptions, PgRow};
+use sqlx::query::{Query, QueryAs};
+use sqlx::{FromRow, PgPool, Postgres, Transaction};
 
-use super::backend::{impl_stores, now, returned, Finish};
-use super::rows::{convert, AlertRow, ItemRow};
-use super::{sql, StoreError};
+use super::alerts::{self, AlertRow};
+use super::backend::{convert, impl_stores, now, returned};
+use super::items::{self, ItemRow};
+use super::{sign_outs, StoreError};
+use crate::clock::Clock;
 use crate::domain::alert::{Alert, AlertTitle, Severity};
 use crate::domain::item::{Item, ItemName};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::tenant::TenantId;
+use crate::tenancy::ScopedTenant;
 
 /// Tenant data in PostgreSQL.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    clock: Arc<dyn Clock>,
 }
 
 impl PgStore {
-    /// Connects to `url`; a connection must be had within `timeout`.
-    pub async fn connect(url: &str, timeout: Duration) -> Result<Self, StoreError> {
+    /// Connects to `url`; rows are stamped with `clock`'s time, and a connection must be had
+    /// within `timeout`.
+    pub async fn connect(
+        url: &str,
+        timeout: Duration,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             // sqlx retries a refused connection until this deadline: keep it to the budget.
             .acquire_timeout(timeout)
             .connect(url)
             .await?;
-        Ok(Self { pool })
+        Ok(Self { pool, clock })
     }
 
     /// Applies pending migrations.
@@ -39,22 +50,9 @@ impl PgStore {
         Ok(())
     }
 
-    /// The underlying pool.
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
-    }
-
     /// PostgreSQL handles concurrent writers itself: one pool serves both.
     fn write_pool(&self) -> &PgPool {
         &self.pool
-    }
-
-    /// Writes use the same scope as reads.
-    async fn scoped_write(
-        &self,
-        tenant: &TenantId,
-    ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-        self.scoped(tenant).await
     }
 
     /// Opens a transaction whose row-level security policies admit only `tenant`'s rows.
@@ -66,81 +64,90 @@ impl PgStore {
     /// connection never carries one request's tenant into the next.
     async fn scoped(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
     ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-        self.pool.begin_with(begin_scoped(tenant)?).await
+        self.pool.begin_with(begin_scoped(tenant.id())?).await
+    }
+
+    /// Runs one query in a transaction scoped to `tenant` (see [`Self::scoped`]), commits, and
+    /// converts the rows: the one path of every tenant read and `RETURNING` write.
+    async fn scoped_rows<R, T>(
+        &self,
+        tenant: &ScopedTenant,
+        query: QueryAs<'_, Postgres, R, PgArguments>,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        R: for<'r> FromRow<'r, PgRow> + Send + Unpin,
+        T: TryFrom<R, Error = sqlx::Error>,
+    {
+        let mut tx = self.scoped(tenant).await?;
+        let rows = query.fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(convert(rows)?)
+    }
+
+    /// Runs one statement in a transaction scoped to `tenant` and commits: rows affected.
+    async fn scoped_execute(
+        &self,
+        tenant: &ScopedTenant,
+        query: Query<'_, Postgres, PgArguments>,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.scoped(tenant).await?;
+        let done = query.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
     }
 
     async fn fetch_item_page(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         page: PageRequest,
     ) -> Result<Page<Item>, StoreError> {
-        let mut tx = self.scoped(tenant).await?;
-        let rows: Vec<ItemRow> = sqlx::query_as(sql::LIST_ITEMS)
+        let query = sqlx::query_as::<_, ItemRow>(items::LIST_ITEMS)
             .bind(tenant.as_str())
             .bind(page.after)
-            .bind(page.fetch_limit())
-            .fetch_all(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Page::from_overfetch(convert(rows)?, page, |item: &Item| {
-            item.id
-        }))
+            .bind(page.fetch_limit());
+        let items = self.scoped_rows(tenant, query).await?;
+        Ok(Page::from_overfetch(items, page, |item: &Item| item.id))
     }
 
-    async fn fetch_item(&self, tenant: &TenantId, id: i64) -> Result<Item, StoreError> {
-        let mut tx = self.scoped(tenant).await?;
-        let row: Option<ItemRow> = sqlx::query_as(sql::GET_ITEM)
+    async fn fetch_item(&self, tenant: &ScopedTenant, id: i64) -> Result<Item, StoreError> {
+        let query = sqlx::query_as::<_, ItemRow>(items::GET_ITEM)
             .bind(tenant.as_str())
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Item::try_from(row.ok_or(StoreError::NotFound)?)?)
+            .bind(id);
+        returned(self.scoped_rows(tenant, query).await?)
     }
 
     async fn fetch_alert_page(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner_sub: &str,
         page: PageRequest,
     ) -> Result<Page<Alert>, StoreError> {
-        let mut tx = self.scoped(tenant).await?;
-        let rows: Vec<AlertRow> = sqlx::query_as(sql::LIST_ALERTS)
+        let query = sqlx::query_as::<_, AlertRow>(alerts::LIST_ALERTS)
             .bind(tenant.as_str())
             .bind(owner_sub)
             .bind(page.after)
-            .bind(page.fetch_limit())
-            .fetch_all(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Page::from_overfetch(
-            convert(rows)?,
-            page,
-            |alert: &Alert| alert.id,
-        ))
+            .bind(page.fetch_limit());
+        let alerts = self.scoped_rows(tenant, query).await?;
+        Ok(Page::from_overfetch(alerts, page, |alert: &Alert| alert.id))
     }
 
     async fn fetch_alert(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner_sub: &str,
         id: i64,
     ) -> Result<Alert, StoreError> {
-        let mut tx = self.scoped(tenant).await?;
-        let row: Option<AlertRow> = sqlx::query_as(sql::GET_ALERT)
+        let query = sqlx::query_as::<_, AlertRow>(alerts::GET_ALERT)
             .bind(tenant.as_str())
             .bind(owner_sub)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Alert::try_from(row.ok_or(StoreError::NotFound)?)?)
+            .bind(id);
+        returned(self.scoped_rows(tenant, query).await?)
     }
 
     async fn fetch_sign_outs_since(&self, since: i64) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(sqlx::query_as(sql::SIGN_OUTS_SINCE)
+        Ok(sqlx::query_as(sign_outs::SIGN_OUTS_SINCE)
             .bind(since)
             .fetch_all(&self.pool)
             .await?)

@@ -5,6 +5,7 @@
 //! as Cognito access tokens), from the user's attribute via Cognito GetUser.
 
 mod proof;
+mod scope;
 mod subdomain;
 
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use crate::config::{TenancyConfig, TenantMode};
 use crate::domain::tenant::{TenantId, TenantIdError};
 
 pub use proof::{TenantAttributeSource, TenantProofs};
+pub use scope::ScopedTenant;
 pub use subdomain::tenant_label;
 
 /// Why no tenant could be settled for a request.
@@ -64,8 +66,21 @@ impl TenantResolver {
         &self.config
     }
 
-    /// The tenant for a request by the bearer of `claims` (whose raw token is `token`).
+    /// The tenant scope for a request by the bearer of `claims` (whose raw token is `token`):
+    /// the only way to a [`ScopedTenant`], and so to a tenant's rows.
     pub async fn resolve(
+        &self,
+        claims: &CognitoClaims,
+        token: &str,
+        requested: RequestedTenant<'_>,
+    ) -> Result<ScopedTenant, TenantError> {
+        self.settle(claims, token, requested)
+            .await
+            .map(ScopedTenant::settled)
+    }
+
+    /// The tenant of the request, checked against the user's own in strict mode.
+    async fn settle(
         &self,
         claims: &CognitoClaims,
         token: &str,
@@ -120,7 +135,7 @@ impl TenantResolver {
         claims: &CognitoClaims,
         token: &str,
         requested: RequestedTenant<'_>,
-    ) -> Result<Option<TenantId>, TenantError> {
+    ) -> Result<Option<ScopedTenant>, TenantError> {
         if self.named(requested).is_none() {
             return Ok(None);
         }

@@ -1,7 +1,7 @@
 //! The user's tenant attribute read through Cognito GetUser, cached per token until it expires.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use std::hash::BuildHasher;
@@ -9,6 +9,7 @@ use std::hash::BuildHasher;
 use moka::future::Cache;
 use moka::Expiry;
 
+use crate::clock::{epoch_seconds, Clock};
 use crate::cognito::{Cognito, CognitoError};
 
 /// Reads a user's tenant attribute with their access token.
@@ -41,14 +42,12 @@ struct Proof {
     exp: u64,
 }
 
-struct UntilTokenExpiry;
+/// Evicts a proof when its token expires, by the injected clock.
+struct UntilTokenExpiry(Arc<dyn Clock>);
 
 impl Expiry<u64, Proof> for UntilTokenExpiry {
     fn expire_after_create(&self, _: &u64, proof: &Proof, _: Instant) -> Option<Duration> {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
+        let now = u64::try_from(epoch_seconds(&*self.0)).unwrap_or(0);
         Some(Duration::from_secs(proof.exp.saturating_sub(now)))
     }
 }
@@ -59,23 +58,25 @@ pub struct TenantProofs {
     source: Arc<dyn TenantAttributeSource>,
     cache: Cache<u64, Proof>,
     hasher: foldhash::quality::RandomState,
+    clock: Arc<dyn Clock>,
 }
 
 impl TenantProofs {
     /// Proofs read through GetUser on `cognito`, attribute `attribute`.
-    pub fn get_user(cognito: Cognito, attribute: String) -> Self {
-        Self::new(Arc::new(GetUserSource { cognito, attribute }))
+    pub fn get_user(cognito: Cognito, attribute: String, clock: Arc<dyn Clock>) -> Self {
+        Self::new(Arc::new(GetUserSource { cognito, attribute }), clock)
     }
 
-    /// Proofs read from any source.
-    pub fn new(source: Arc<dyn TenantAttributeSource>) -> Self {
+    /// Proofs read from any source, kept until their token expires by `clock`.
+    pub fn new(source: Arc<dyn TenantAttributeSource>, clock: Arc<dyn Clock>) -> Self {
         Self {
             source,
             cache: Cache::builder()
                 .max_capacity(100_000)
-                .expire_after(UntilTokenExpiry)
+                .expire_after(UntilTokenExpiry(clock.clone()))
                 .build(),
             hasher: foldhash::quality::RandomState::default(),
+            clock,
         }
     }
 
@@ -99,10 +100,16 @@ impl TenantProofs {
                 })
             })
             .await?;
-        if *proof.token == *access_token {
+        // The cache evicts on its own timer; the clock decides whether a proof still stands.
+        let live = u64::try_from(epoch_seconds(&*self.clock)).is_ok_and(|now| now < proof.exp);
+        if *proof.token == *access_token && live {
             return Ok(proof.tenant);
         }
-        // Another token hashed to the same key: ask Cognito rather than trust its proof.
+        if !live {
+            self.cache.invalidate(&key).await;
+        }
+        // Another token hashed to the same key, or the proof outlived its token: ask Cognito
+        // rather than trust it.
         Ok(self.source.tenant_attribute(access_token).await?)
     }
 
@@ -116,7 +123,10 @@ impl TenantProofs {
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    use std::time::UNIX_EPOCH;
+
     use super::*;
+    use crate::clock::ManualClock;
 
     /// Answers `tenant-<token>`, failing the first `fail_first` calls; counts calls.
     struct Counting {
@@ -135,21 +145,28 @@ mod tests {
         }
     }
 
+    /// The clock every test starts from, and a token expiry an hour after it.
+    const NOW: u64 = 1_700_000_000;
+
+    fn clock() -> ManualClock {
+        ManualClock::new(UNIX_EPOCH + Duration::from_secs(NOW))
+    }
+
     fn far_future() -> u64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_secs()
-            + 3600
+        NOW + 3600
+    }
+
+    fn counting(fail_first: usize) -> Arc<Counting> {
+        Arc::new(Counting {
+            calls: AtomicUsize::new(0),
+            fail_first,
+        })
     }
 
     #[tokio::test]
     async fn one_lookup_per_token_and_each_token_gets_its_own_answer() {
-        let source = Arc::new(Counting {
-            calls: AtomicUsize::new(0),
-            fail_first: 0,
-        });
-        let proofs = TenantProofs::new(source.clone());
+        let source = counting(0);
+        let proofs = TenantProofs::new(source.clone(), Arc::new(clock()));
         for _ in 0..3 {
             assert_eq!(
                 proofs
@@ -173,11 +190,8 @@ mod tests {
 
     #[tokio::test]
     async fn failures_are_not_cached() {
-        let source = Arc::new(Counting {
-            calls: AtomicUsize::new(0),
-            fail_first: 1,
-        });
-        let proofs = TenantProofs::new(source.clone());
+        let source = counting(1);
+        let proofs = TenantProofs::new(source.clone(), Arc::new(clock()));
         assert!(proofs.tenant_of("a", far_future()).await.is_err());
         assert_eq!(
             proofs
@@ -187,5 +201,24 @@ mod tests {
                 .as_deref(),
             Some("tenant-a")
         );
+    }
+
+    #[tokio::test]
+    async fn a_proof_is_not_used_once_its_token_has_expired_by_the_clock() {
+        // Arrange: one proof cached for a token expiring in a minute.
+        let (source, clock) = (counting(0), clock());
+        let proofs = TenantProofs::new(source.clone(), Arc::new(clock.clone()));
+        let exp = NOW + 60;
+        proofs.tenant_of("a", exp).await.unwrap();
+        proofs.tenant_of("a", exp).await.unwrap();
+        assert_eq!(source.calls.load(Ordering::SeqCst), 1);
+
+        // Act: the token's expiry passes.
+        clock.advance(Duration::from_secs(61));
+        let after = proofs.tenant_of("a", exp).await.unwrap();
+
+        // Assert: asked again rather than answered from the stale proof.
+        assert_eq!(after.as_deref(), Some("tenant-a"));
+        assert_eq!(source.calls.load(Ordering::SeqCst), 2);
     }
 }

@@ -58,11 +58,15 @@ pub async fn fresh_database_url(dir: &std::path::Path) -> String {
 /// Fresh, migrated stores for the store suite.
 pub async fn test_stores() -> crate::store_suite::TestStores {
     let dir = tempfile::tempdir().unwrap();
-    let stores = tenant_api::store::connect(&fresh_database_url(dir.path()).await, true)
-        .await
-        .unwrap();
+    let clock = tenant_api::clock::ManualClock::new(crate::store_suite::start());
+    let url = fresh_database_url(dir.path()).await;
+    let stores =
+        tenant_api::store::connect_with_clock(&url, true, std::sync::Arc::new(clock.clone()))
+            .await
+            .unwrap();
     crate::store_suite::TestStores {
         stores,
+        clock,
         _guard: Box::new(dir),
     }
 }

@@ -10,6 +10,7 @@ use tenant_api::domain::item::ItemName;
 use tenant_api::domain::page::PageRequest;
 use tenant_api::domain::tenant::TenantId;
 use tenant_api::store::connect;
+use tenant_api::tenancy::ScopedTenant;
 
 /// SQLite checkpoints automatically every 1,000 pages (4 MiB); allow for one checkpoint in flight.
 const WAL_BOUND: u64 = 16 << 20;
@@ -40,7 +41,7 @@ async fn the_wal_stays_bounded_under_concurrent_writes_and_reads() {
     let stores = connect(&format!("sqlite://{}?mode=rwc", db.display()), true)
         .await
         .unwrap();
-    let tenant = TenantId::parse("acme").unwrap();
+    let tenant = ScopedTenant::unproven_for_tests(TenantId::parse("acme").unwrap());
     let stop = Arc::new(AtomicBool::new(false));
     let mut readers = tokio::task::JoinSet::new();
     for _ in 0..2 {

@@ -3,6 +3,7 @@
 use sqlx::{Connection, Executor, PgConnection};
 use tenant_api::domain::item::ItemName;
 use tenant_api::domain::tenant::TenantId;
+use tenant_api::tenancy::ScopedTenant;
 
 use crate::fresh_database;
 
@@ -10,7 +11,8 @@ use crate::fresh_database;
 async fn an_unscoped_query_sees_only_the_tenant_of_its_transaction() {
     let url = fresh_database().await;
     let stores = tenant_api::store::connect(&url, true).await.unwrap();
-    let (a, b) = (TenantId::parse("a").unwrap(), TenantId::parse("b").unwrap());
+    let scope = |name| ScopedTenant::unproven_for_tests(TenantId::parse(name).unwrap());
+    let (a, b) = (scope("a"), scope("b"));
     for _ in 0..3 {
         stores
             .items

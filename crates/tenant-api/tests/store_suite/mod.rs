@@ -1,23 +1,34 @@
-//! One store test suite, run against SQLite (in `tests/api`) and PostgreSQL (in `tests/postgres`).
-//! `store_suite!(connect)` expands to one `#[tokio::test]` per check; `connect` yields a fresh,
-//! migrated database as [`TestStores`].
+//! One store test suite, expanded in `tests/api`: on SQLite by default, and on PostgreSQL when
+//! `TENANT_API_TEST_POSTGRES` names an admin URL (`helpers::fresh_database_url`; `.ci/postgres.sh`
+//! runs `tests/api` that way). `store_suite!(connect)` expands to one `#[tokio::test]` per check; `connect` yields a fresh,
+//! migrated database as [`TestStores`], whose rows are stamped by a clock the test moves.
 
 use std::any::Any;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tenant_api::clock::ManualClock;
 
 use tenant_api::domain::alert::{AlertTitle, Severity};
 use tenant_api::domain::item::ItemName;
 use tenant_api::domain::page::PageRequest;
 use tenant_api::domain::tenant::TenantId;
 use tenant_api::store::{StoreError, Stores};
+use tenant_api::tenancy::ScopedTenant;
 
-/// Stores plus whatever keeps their database alive (a temp dir).
+/// Where every suite's clock starts: 2023-11-14T22:13:20Z.
+pub fn start() -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(1_700_000_000)
+}
+
+/// Stores plus their clock and whatever keeps their database alive (a temp dir).
 pub struct TestStores {
     pub stores: Stores,
+    pub clock: ManualClock,
     pub _guard: Box<dyn Any + Send>,
 }
 
-fn tenant(name: &str) -> TenantId {
-    TenantId::parse(name).unwrap()
+fn tenant(name: &str) -> ScopedTenant {
+    ScopedTenant::unproven_for_tests(TenantId::parse(name).unwrap())
 }
 
 fn name(text: &str) -> ItemName {
@@ -32,7 +43,7 @@ pub async fn items_are_invisible_to_other_tenants(db: TestStores) {
     let items = &db.stores.items;
     let (a, b) = (tenant("a"), tenant("b"));
     let mine = items.create_item(&a, "sub-a", &name("mine")).await.unwrap();
-    assert_eq!(mine.tenant_id, a);
+    assert_eq!(&mine.tenant_id, a.id());
     assert!(items
         .list_items(&b, first_page(10))
         .await
@@ -58,14 +69,20 @@ pub async fn items_round_trip_rename_and_delete(db: TestStores) {
     let items = &db.stores.items;
     let a = tenant("a");
     let created = items.create_item(&a, "sub", &name("one")).await.unwrap();
+    assert_eq!(created.created_at, time::OffsetDateTime::from(start()));
+    assert_eq!(created.updated_at, created.created_at);
     assert_eq!(items.get_item(&a, created.id).await.unwrap(), created);
+    db.clock.advance(Duration::from_secs(90));
     let renamed = items
         .rename_item(&a, created.id, &name("two"))
         .await
         .unwrap();
     assert_eq!(renamed.name, "two");
     assert_eq!(renamed.created_at, created.created_at);
-    assert!(renamed.updated_at >= created.updated_at);
+    assert_eq!(
+        renamed.updated_at,
+        created.updated_at + Duration::from_secs(90)
+    );
     items.delete_item(&a, created.id).await.unwrap();
     assert!(matches!(
         items.get_item(&a, created.id).await,
@@ -143,6 +160,8 @@ pub async fn alerts_belong_to_their_owner_within_the_tenant(db: TestStores) {
         .await
         .unwrap();
     let first = acked.acknowledged_at.unwrap();
+    assert_eq!(first, time::OffsetDateTime::from(start()));
+    db.clock.advance(Duration::from_secs(30));
     let again = alerts
         .acknowledge_alert(&a, "owner", alert.id)
         .await
@@ -192,7 +211,7 @@ pub async fn concurrent_writes_are_read_back_at_once(db: TestStores) {
                     .list_items(&tenant, PageRequest::parse(Some(100), None).unwrap())
                     .await
                     .unwrap();
-                assert!(page.rows.iter().all(|item| item.tenant_id == tenant));
+                assert!(page.rows.iter().all(|item| item.tenant_id == *tenant.id()));
             }
         });
     }

@@ -7,38 +7,47 @@ mod readers;
 mod reads;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::pool::PoolConnection;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool};
+use sqlx::query::{Query, QueryAs};
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{FromRow, Sqlite, SqlitePool};
 
-use super::backend::{impl_stores, now, returned, Finish};
-use super::rows::{AlertRow, ItemRow};
-use super::{sql, StoreError};
+use super::backend::{convert, impl_stores, now, returned};
+use super::StoreError;
+use crate::clock::Clock;
 use crate::domain::alert::{Alert, AlertTitle, Severity};
 use crate::domain::item::{Item, ItemName};
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::tenant::TenantId;
+use crate::tenancy::ScopedTenant;
 use readers::Readers;
 
 /// Bytes of WAL kept on disk after a checkpoint has reset it (SQLite's default keeps all).
 const JOURNAL_SIZE_LIMIT: u64 = 64 << 20;
 
 /// Tenant data in SQLite.
-#[derive(Debug)]
 pub struct SqliteStore {
     /// SQLite admits one writer at a time. Writers queue here, in order, instead of racing for
     /// the lock and sleeping in SQLite's busy handler (which put 40–70 ms on write p99).
     writer: SqlitePool,
     /// Read connections, used in place.
     readers: Readers,
+    /// The time rows are stamped with.
+    clock: Arc<dyn Clock>,
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `url`.
-    /// Writers wait at most `timeout` for the database lock.
-    pub async fn connect(url: &str, timeout: Duration) -> Result<Self, StoreError> {
+    /// Opens (creating if needed) the database at `url`; rows are stamped with `clock`'s time,
+    /// and a writer waits at most `timeout` for the database lock.
+    pub async fn connect(
+        url: &str,
+        timeout: Duration,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -55,7 +64,7 @@ impl SqliteStore {
             return Err(StoreError::InMemory);
         }
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::from(sqlx::Error::Io(e)))?;
         }
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
@@ -67,8 +76,12 @@ impl SqliteStore {
             .acquire_timeout(timeout)
             .connect_with(options)
             .await?;
-        let readers = Readers::open(&file).map_err(StoreError::Sqlite)?;
-        Ok(Self { writer, readers })
+        let readers = Readers::open(&file)?;
+        Ok(Self {
+            writer,
+            readers,
+            clock,
+        })
     }
 
     /// Applies pending migrations.
@@ -84,32 +97,47 @@ impl SqliteStore {
         &self.writer
     }
 
-    /// A connection for writing: the single writer. SQLite has no row-level security; every
-    /// statement filters on the tenant itself.
-    async fn scoped_write(
+    /// Runs one `RETURNING` write on the single writer and converts its rows. SQLite has no
+    /// row-level security: every statement filters on the tenant itself.
+    async fn scoped_rows<'q, R, T>(
         &self,
-        _tenant: &TenantId,
-    ) -> Result<PoolConnection<Sqlite>, sqlx::Error> {
-        self.writer.acquire().await
+        _tenant: &ScopedTenant,
+        query: QueryAs<'q, Sqlite, R, SqliteArguments<'q>>,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        R: for<'r> FromRow<'r, SqliteRow> + Send + Unpin,
+        T: TryFrom<R, Error = sqlx::Error>,
+    {
+        let rows = query.fetch_all(&self.writer).await?;
+        Ok(convert(rows)?)
+    }
+
+    /// Runs one write on the single writer: rows affected.
+    async fn scoped_execute<'q>(
+        &self,
+        _tenant: &ScopedTenant,
+        query: Query<'q, Sqlite, SqliteArguments<'q>>,
+    ) -> Result<u64, StoreError> {
+        Ok(query.execute(&self.writer).await?.rows_affected())
     }
 
     async fn fetch_item_page(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         page: PageRequest,
     ) -> Result<Page<Item>, StoreError> {
         let rows = self.readers.read(|conn| reads::items(conn, tenant, page))?;
         Ok(Page::from_overfetch(rows, page, |item| item.id))
     }
 
-    async fn fetch_item(&self, tenant: &TenantId, id: i64) -> Result<Item, StoreError> {
+    async fn fetch_item(&self, tenant: &ScopedTenant, id: i64) -> Result<Item, StoreError> {
         let item = self.readers.read(|conn| reads::item(conn, tenant, id))?;
         item.ok_or(StoreError::NotFound)
     }
 
     async fn fetch_alert_page(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner_sub: &str,
         page: PageRequest,
     ) -> Result<Page<Alert>, StoreError> {
@@ -121,7 +149,7 @@ impl SqliteStore {
 
     async fn fetch_alert(
         &self,
-        tenant: &TenantId,
+        tenant: &ScopedTenant,
         owner_sub: &str,
         id: i64,
     ) -> Result<Alert, StoreError> {

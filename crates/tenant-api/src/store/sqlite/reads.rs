@@ -1,5 +1,5 @@
-//! The SQLite store's reads: the shared SQL of [`crate::store::sql`], rows mapped straight into
-//! domain values.
+//! The SQLite store's reads: each entity's shared SQL (`store/items.rs`, `store/alerts.rs`,
+//! `store/sign_outs.rs`), rows mapped straight into domain values.
 //!
 //! Every statement selects by `tenant_id = $1`, so each row's tenant is the caller's: it is
 //! taken from the request instead of being parsed again per row.
@@ -12,16 +12,16 @@ use time::OffsetDateTime;
 use crate::domain::alert::{Alert, Severity};
 use crate::domain::item::Item;
 use crate::domain::page::PageRequest;
-use crate::domain::tenant::TenantId;
-use crate::store::sql;
+use crate::store::{alerts, items, sign_outs};
+use crate::tenancy::ScopedTenant;
 
 /// Up to `page.limit + 1` of the tenant's items after the cursor.
 pub(super) fn items(
     conn: &Connection,
-    tenant: &TenantId,
+    tenant: &ScopedTenant,
     page: PageRequest,
 ) -> rusqlite::Result<Vec<Item>> {
-    let mut statement = conn.prepare_cached(sql::LIST_ITEMS)?;
+    let mut statement = conn.prepare_cached(items::LIST_ITEMS)?;
     let rows = statement.query_map(
         params![tenant.as_str(), page.after, page.fetch_limit()],
         |row| item_from(row, tenant),
@@ -32,10 +32,10 @@ pub(super) fn items(
 /// One of the tenant's items.
 pub(super) fn item(
     conn: &Connection,
-    tenant: &TenantId,
+    tenant: &ScopedTenant,
     id: i64,
 ) -> rusqlite::Result<Option<Item>> {
-    conn.prepare_cached(sql::GET_ITEM)?
+    conn.prepare_cached(items::GET_ITEM)?
         .query_row(params![tenant.as_str(), id], |row| item_from(row, tenant))
         .optional()
 }
@@ -43,11 +43,11 @@ pub(super) fn item(
 /// Up to `page.limit + 1` of the owner's alerts in the tenant after the cursor.
 pub(super) fn alerts(
     conn: &Connection,
-    tenant: &TenantId,
+    tenant: &ScopedTenant,
     owner_sub: &str,
     page: PageRequest,
 ) -> rusqlite::Result<Vec<Alert>> {
-    let mut statement = conn.prepare_cached(sql::LIST_ALERTS)?;
+    let mut statement = conn.prepare_cached(alerts::LIST_ALERTS)?;
     let rows = statement.query_map(
         params![tenant.as_str(), owner_sub, page.after, page.fetch_limit()],
         |row| alert_from(row, tenant),
@@ -58,11 +58,11 @@ pub(super) fn alerts(
 /// One of the owner's alerts in the tenant.
 pub(super) fn alert(
     conn: &Connection,
-    tenant: &TenantId,
+    tenant: &ScopedTenant,
     owner_sub: &str,
     id: i64,
 ) -> rusqlite::Result<Option<Alert>> {
-    conn.prepare_cached(sql::GET_ALERT)?
+    conn.prepare_cached(alerts::GET_ALERT)?
         .query_row(params![tenant.as_str(), owner_sub, id], |row| {
             alert_from(row, tenant)
         })
@@ -74,7 +74,7 @@ pub(super) fn sign_outs_since(
     conn: &Connection,
     since: i64,
 ) -> rusqlite::Result<Vec<(String, i64)>> {
-    let mut statement = conn.prepare_cached(sql::SIGN_OUTS_SINCE)?;
+    let mut statement = conn.prepare_cached(sign_outs::SIGN_OUTS_SINCE)?;
     let rows = statement.query_map(params![since], |row| Ok((row.get(0)?, row.get(1)?)))?;
     rows.collect()
 }
@@ -85,10 +85,10 @@ pub(super) fn ping(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// Columns: id, tenant_id, owner_sub, name, created_at, updated_at.
-fn item_from(row: &Row<'_>, tenant: &TenantId) -> rusqlite::Result<Item> {
+fn item_from(row: &Row<'_>, tenant: &ScopedTenant) -> rusqlite::Result<Item> {
     Ok(Item {
         id: row.get(0)?,
-        tenant_id: tenant.clone(),
+        tenant_id: tenant.id().clone(),
         owner_sub: row.get(2)?,
         name: row.get(3)?,
         created_at: timestamp(row, 4)?,
@@ -97,11 +97,11 @@ fn item_from(row: &Row<'_>, tenant: &TenantId) -> rusqlite::Result<Item> {
 }
 
 /// Columns: id, tenant_id, owner_sub, title, severity, created_at, acknowledged_at.
-fn alert_from(row: &Row<'_>, tenant: &TenantId) -> rusqlite::Result<Alert> {
+fn alert_from(row: &Row<'_>, tenant: &ScopedTenant) -> rusqlite::Result<Alert> {
     let severity = row.get_ref(4)?.as_str()?;
     Ok(Alert {
         id: row.get(0)?,
-        tenant_id: tenant.clone(),
+        tenant_id: tenant.id().clone(),
         owner_sub: row.get(2)?,
         title: row.get(3)?,
         severity: severity
