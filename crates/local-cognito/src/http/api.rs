@@ -24,23 +24,27 @@ pub(super) async fn handle(
     match call(&services, &headers, &body).await {
         Ok(json) => {
             let mut response = json.to_string().into_response();
-            // Answer in the protocol version the caller spoke (1.1 unless it said 1.0).
-            let content_type = if header(&headers, "content-type")
-                .is_some_and(|value| value.starts_with("application/x-amz-json-1.0"))
-            {
-                "application/x-amz-json-1.0"
-            } else {
-                AMZ_JSON
-            };
-            response
-                .headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(answer_content_type(&headers)),
+            );
             with_request_id(response)
         }
         Err(error) => {
             tracing::debug!(code = error.code, message = %error.message, "cognito error");
             with_request_id(error.into_response())
         }
+    }
+}
+
+/// The protocol version the caller spoke (1.1 unless it said 1.0), to answer in.
+fn answer_content_type(headers: &HeaderMap) -> &'static str {
+    if header(headers, "content-type")
+        .is_some_and(|value| value.starts_with("application/x-amz-json-1.0"))
+    {
+        "application/x-amz-json-1.0"
+    } else {
+        AMZ_JSON
     }
 }
 

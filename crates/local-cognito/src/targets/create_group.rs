@@ -55,13 +55,19 @@ pub(super) async fn handle(services: &Services, request: Request) -> Result<Resp
         ));
     }
     Ok(Response {
-        group: GroupView {
+        group: GroupView::from(group),
+    })
+}
+
+impl From<Group> for GroupView {
+    fn from(group: Group) -> Self {
+        GroupView {
             group_name: group.name,
             user_pool_id: group.pool_id,
             description: group.description,
             precedence: group.precedence,
             creation_date: group.created_at,
             last_modified_date: group.modified_at,
-        },
-    })
+        }
+    }
 }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::domain::pool::Pool;
 use crate::error::CognitoError;
 use crate::service::Services;
 
@@ -34,21 +35,20 @@ pub(super) async fn handle(services: &Services, request: Request) -> Result<Resp
         .await?;
     let full = usize::try_from(request.max_results).is_ok_and(|max| pools.len() == max);
     let next_token = if full { pools.last().map(|p| p.id.clone()) } else { None };
-    let user_pools = pools
-        .iter()
-        .map(|pool| {
-            json!({
-                "Id": pool.id,
-                "Name": pool.name,
-                "LambdaConfig": {},
-                "Status": "Enabled",
-                "CreationDate": pool.created_at,
-                "LastModifiedDate": pool.modified_at,
-            })
-        })
-        .collect();
     Ok(Response {
-        user_pools,
+        user_pools: pools.iter().map(description).collect(),
         next_token,
+    })
+}
+
+/// A pool as `ListUserPools` describes it (less than `DescribeUserPool` does).
+fn description(pool: &Pool) -> Value {
+    json!({
+        "Id": pool.id,
+        "Name": pool.name,
+        "LambdaConfig": {},
+        "Status": "Enabled",
+        "CreationDate": pool.created_at,
+        "LastModifiedDate": pool.modified_at,
     })
 }

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use super::Empty;
 use crate::auth;
 use crate::crypto::random;
+use crate::domain::client::Client;
 use crate::error::CognitoError;
 use crate::service::Services;
 
@@ -20,19 +21,7 @@ pub(super) struct Request {
 pub(super) async fn handle(services: &Services, request: Request) -> Result<Empty, CognitoError> {
     let client = services.client(&request.client_id).await?;
     auth::check_client_secret(&client, request.client_secret.as_deref())?;
-    if !client.settings.enable_token_revocation {
-        return Err(CognitoError::new(
-            "UnsupportedOperationException",
-            "Token revocation is not enabled for this client.",
-        ));
-    }
-    // Access and id tokens are JWTs; only refresh tokens can be revoked.
-    if request.token.split('.').count() == 3 {
-        return Err(CognitoError::new(
-            "UnsupportedTokenTypeException",
-            "Only refresh tokens can be revoked.",
-        ));
-    }
+    check_revocable(&client, &request.token)?;
     let family = services
         .store()
         .refresh_by_hash(&random::token_hash(&request.token))
@@ -44,4 +33,22 @@ pub(super) async fn handle(services: &Services, request: Request) -> Result<Empt
         services.store().revoke_family(&family).await?;
     }
     Ok(Empty {})
+}
+
+/// Refuses a client with revocation turned off, and tokens other than refresh tokens.
+fn check_revocable(client: &Client, token: &str) -> Result<(), CognitoError> {
+    if !client.settings.enable_token_revocation {
+        return Err(CognitoError::new(
+            "UnsupportedOperationException",
+            "Token revocation is not enabled for this client.",
+        ));
+    }
+    // Access and id tokens are JWTs; only refresh tokens can be revoked.
+    if token.split('.').count() == 3 {
+        return Err(CognitoError::new(
+            "UnsupportedTokenTypeException",
+            "Only refresh tokens can be revoked.",
+        ));
+    }
+    Ok(())
 }
