@@ -94,6 +94,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             idp.ids.client_id
         );
     }
+    for line in crate::embedded_web::front_end_lines(&app.cognito().issuer, app.web()) {
+        println!("{line}");
+    }
     if embedded {
         println!(
             "  Create a user:  tenant-api users create --email alice@example.com --tenant acme"

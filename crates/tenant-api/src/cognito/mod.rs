@@ -4,6 +4,7 @@
 //! endpoint and credentials differ. Errors come back as [`CognitoError`], never Cognito's text.
 
 mod admin;
+mod admin_user;
 mod auth;
 mod error;
 mod secret_hash;
@@ -19,6 +20,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 pub use admin::{CreatedUser, UserSummary};
+pub use admin_user::AdminUser;
 pub use auth::{LoginOutcome, Tokens, UserProfile};
 pub use error::CognitoError;
 pub use secret_hash::secret_hash;

@@ -64,7 +64,7 @@ impl EnvSource {
     }
 
     /// The trimmed value of `name`; unset and empty are the same.
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(super) fn get(&self, name: &str) -> Option<&str> {
         self.vars
             .get(name)
             .map(|v| v.trim())
@@ -95,7 +95,7 @@ impl EnvSource {
         }
     }
 
-    fn list(&self, name: &str) -> Vec<String> {
+    pub(super) fn list(&self, name: &str) -> Vec<String> {
         self.get(name)
             .map(|raw| {
                 raw.split(',')
@@ -144,6 +144,7 @@ pub(super) fn load(env: &EnvSource) -> Result<Config, ConfigError> {
         cors_allowed_origins: cors_origins(env)?,
         cognito: cognito(env)?,
         tenancy: tenancy(env)?,
+        web: super::web::load(env)?,
         log_format: match env
             .get("LOG_FORMAT")
             .map(str::to_ascii_lowercase)
@@ -289,7 +290,7 @@ fn cognito(env: &EnvSource) -> Result<CognitoConfig, ConfigError> {
     })
 }
 
-fn endpoint(env: &EnvSource, name: &str) -> Result<Option<String>, ConfigError> {
+pub(super) fn endpoint(env: &EnvSource, name: &str) -> Result<Option<String>, ConfigError> {
     let Some(raw) = env.get(name) else {
         return Ok(None);
     };

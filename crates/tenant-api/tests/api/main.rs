@@ -15,11 +15,13 @@ mod alerts;
 mod cli;
 mod docs_and_health;
 mod errors;
+mod hosted_ui;
 mod items;
 mod login;
 mod production;
 mod sqlite_wal;
 mod tenancy;
+mod web_client;
 
 /// The shared store suite on SQLite (or on PostgreSQL when TENANT_API_TEST_POSTGRES is set).
 mod store {
