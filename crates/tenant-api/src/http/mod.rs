@@ -4,6 +4,7 @@
 //! or Cognito, map to a DTO.
 
 pub mod alerts;
+pub mod console;
 mod doc_parts;
 pub mod error;
 pub mod extract;
@@ -31,6 +32,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(alerts::router())
         .merge(health::router())
         .merge(openapi::router())
+        .merge(console::router(config))
         .merge(middleware::metrics_router())
         .fallback(middleware::not_found)
         .method_not_allowed_fallback(middleware::method_not_allowed)

@@ -13,6 +13,7 @@ mod store_suite;
 
 mod alerts;
 mod cli;
+mod console;
 mod docs_and_health;
 mod errors;
 mod hosted_ui;
