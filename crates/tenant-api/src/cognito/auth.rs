@@ -53,7 +53,7 @@ impl UserProfile {
     }
 }
 
-fn tokens(result: Option<&AuthenticationResultType>) -> Result<Tokens, CognitoError> {
+pub(super) fn tokens(result: Option<&AuthenticationResultType>) -> Result<Tokens, CognitoError> {
     let result = result.ok_or_else(|| CognitoError::Unexpected {
         code: "missing AuthenticationResult".into(),
     })?;

@@ -7,6 +7,7 @@ mod admin;
 mod admin_user;
 mod auth;
 mod error;
+mod refresh_any;
 mod secret_hash;
 
 use std::sync::Arc;
@@ -23,6 +24,7 @@ pub use admin::{CreatedUser, UserSummary};
 pub use admin_user::AdminUser;
 pub use auth::{LoginOutcome, Tokens, UserProfile};
 pub use error::CognitoError;
+pub use refresh_any::ADMIN_SCOPE;
 pub use secret_hash::secret_hash;
 
 /// Where and how to reach Cognito.

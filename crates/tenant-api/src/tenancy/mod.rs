@@ -18,7 +18,7 @@ use crate::domain::tenant::{TenantId, TenantIdError};
 
 pub use proof::{TenantAttributeSource, TenantProofs};
 pub use subdomain::tenant_label;
-pub use user_source::{user_attribute_source, ADMIN_SCOPE};
+pub use user_source::user_attribute_source;
 
 /// Why no tenant could be settled for a request.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

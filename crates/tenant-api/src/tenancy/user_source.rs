@@ -13,10 +13,7 @@ use base64::Engine;
 use serde::Deserialize;
 
 use super::proof::TenantAttributeSource;
-use crate::cognito::{Cognito, CognitoError};
-
-/// The scope that lets an access token call GetUser on itself.
-pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
+use crate::cognito::{Cognito, CognitoError, ADMIN_SCOPE};
 
 /// The claims this source reads from an access token that was already verified.
 #[derive(Deserialize)]

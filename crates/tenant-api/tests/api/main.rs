@@ -20,6 +20,7 @@ mod hosted_ui;
 mod items;
 mod login;
 mod production;
+mod rotation;
 mod sqlite_wal;
 mod tenancy;
 mod web_client;

@@ -149,3 +149,28 @@ async fn a_web_client_id_token_carries_the_tenant_claim_in_id_mode() {
     assert_eq!(access.status(), StatusCode::UNAUTHORIZED);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn logout_with_a_web_client_access_token_signs_the_user_out_everywhere() {
+    let app = spawn_app().await;
+    app.create_user("web@example.com", "acme").await;
+    let tokens = hosted_sign_in(&app, "web@example.com", TEMPORARY, Some(PASSWORD)).await;
+    assert_eq!(
+        status_for(&app, &tokens.access, Some("acme")).await,
+        StatusCode::OK
+    );
+    let logout = app
+        .authed(Method::POST, "/api/user/logout", &tokens.access, None)
+        .sent()
+        .await;
+    assert_eq!(logout.status(), StatusCode::OK);
+    assert_eq!(
+        status_for(&app, &tokens.access, Some("acme")).await,
+        StatusCode::UNAUTHORIZED
+    );
+    // The Hosted UI's refresh token died with the sign-out too.
+    let refreshed = hosted_refresh(&app, &tokens.refresh).await;
+    assert!(refreshed.get("access_token").is_none(), "{refreshed}");
+    assert_eq!(refreshed["error"], "invalid_grant");
+    app.stop().await;
+}
