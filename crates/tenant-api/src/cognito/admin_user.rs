@@ -1,25 +1,15 @@
 //! AdminGetUser with the service's own credentials: a user's state and attributes by username.
 
 use super::error::classify;
-use super::{Cognito, CognitoError};
+use super::{Cognito, CognitoError, UserProfile};
 
 /// What AdminGetUser says about a user.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AdminUser {
     /// False once an administrator disabled the user.
     pub enabled: bool,
-    /// Attributes, by name (`sub`, `email`, `custom:tenant_id`, ...).
-    pub attributes: Vec<(String, String)>,
-}
-
-impl AdminUser {
-    /// The value of attribute `name`.
-    pub fn attribute(&self, name: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
+    /// Username and attributes.
+    pub profile: UserProfile,
 }
 
 impl Cognito {
@@ -36,16 +26,7 @@ impl Cognito {
             .map_err(classify)?;
         Ok(AdminUser {
             enabled: response.enabled(),
-            attributes: response
-                .user_attributes()
-                .iter()
-                .map(|a| {
-                    (
-                        a.name().to_owned(),
-                        a.value().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect(),
+            profile: UserProfile::new(response.username(), response.user_attributes()),
         })
     }
 }

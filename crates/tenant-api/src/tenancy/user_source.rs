@@ -56,7 +56,7 @@ impl TenantAttributeSource for UserAttribute {
             // Not cached (an error), so a re-enabled user is accepted again at once.
             return Err(CognitoError::TokenRefused);
         }
-        Ok(user.attribute(&self.attribute).map(str::to_owned))
+        Ok(user.profile.attribute(&self.attribute).map(str::to_owned))
     }
 }
 
