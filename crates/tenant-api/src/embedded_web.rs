@@ -183,7 +183,6 @@ pub fn front_end_lines(issuer: &str, web: &crate::config::WebConfig) -> Vec<Stri
         format!("               Hosted UI {hosted_ui}"),
         "  Auth.js / NextAuth (Cognito provider; checks: [\"pkce\", \"state\"]):".into(),
         format!("    AUTH_COGNITO_ID={client_id}"),
-        "    AUTH_COGNITO_SECRET=".into(),
         format!("    AUTH_COGNITO_ISSUER={issuer}"),
     ]
 }

@@ -85,6 +85,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let app = Application::build(config).await?;
     let base = format!("http://{}", app.local_addr());
     println!("tenant-api listening on {base}");
+    println!("  Console:   {base}/");
     println!("  API docs:  {base}/api/docs");
     if let Some(idp) = &app.cognito().embedded {
         println!(
