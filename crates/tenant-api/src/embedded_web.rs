@@ -26,6 +26,32 @@ struct Remembered {
     client_id: String,
 }
 
+/// The web client's settings, applied alike to CreateUserPoolClient and UpdateUserPoolClient
+/// (whose builders share these setters but no type).
+macro_rules! web_settings {
+    ($request:expr, $callbacks:expr, $logouts:expr) => {{
+        let rotation = RefreshTokenRotationType::builder()
+            .feature(FeatureType::Enabled)
+            .retry_grace_period_seconds(ROTATION_GRACE_SECS)
+            .build()
+            .context("refresh token rotation settings")?;
+        let mut request = $request
+            .client_name(CLIENT_NAME)
+            .allowed_o_auth_flows(OAuthFlowType::Code)
+            .allowed_o_auth_flows_user_pool_client(true)
+            .supported_identity_providers("COGNITO")
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
+            .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
+            .refresh_token_rotation(rotation)
+            .set_callback_urls(Some($callbacks.to_vec()))
+            .set_logout_urls(Some($logouts.to_vec()));
+        for scope in WEB_SCOPES {
+            request = request.allowed_o_auth_scopes(scope);
+        }
+        request
+    }};
+}
+
 /// Makes sure the pool has its web client (registering `callbacks` and `logouts`) and a
 /// Hosted UI domain; returns the client id.
 pub async fn ensure_web_client(
@@ -40,83 +66,73 @@ pub async fn ensure_web_client(
         .ok()
         .and_then(|text| serde_json::from_str::<Remembered>(&text).ok())
         .filter(|r| r.pool_id == pool_id);
-    let client_id = match remembered {
-        Some(r) if describe(client, pool_id, &r.client_id).await => r.client_id,
-        _ => {
-            let id = create(client, pool_id).await?;
-            let text = serde_json::to_string_pretty(&Remembered {
-                pool_id: pool_id.to_owned(),
-                client_id: id.clone(),
-            })?;
-            std::fs::write(&path, text)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            id
+    if let Some(r) = remembered {
+        if let Some(urls) = registered_urls(client, pool_id, &r.client_id).await {
+            if urls != (callbacks.to_vec(), logouts.to_vec()) {
+                let request = client
+                    .update_user_pool_client()
+                    .user_pool_id(pool_id)
+                    .client_id(&r.client_id);
+                web_settings!(request, callbacks, logouts)
+                    .send()
+                    .await
+                    .context(URLS_HINT)?;
+            }
+            return Ok(r.client_id);
         }
-    };
-    configure(client, pool_id, &client_id, callbacks, logouts).await?;
+    }
+    let id = create(client, pool_id, callbacks, logouts).await?;
+    let text = serde_json::to_string_pretty(&Remembered {
+        pool_id: pool_id.to_owned(),
+        client_id: id.clone(),
+    })?;
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     ensure_domain(client, pool_id).await?;
-    Ok(client_id)
+    Ok(id)
 }
 
-async fn describe(client: &Client, pool_id: &str, client_id: &str) -> bool {
-    client
+const URLS_HINT: &str =
+    "cannot configure the embedded web client (check WEB_CALLBACK_URLS and WEB_LOGOUT_URLS)";
+
+/// The callback and sign-out URLs of an existing client; `None` when it is gone.
+async fn registered_urls(
+    client: &Client,
+    pool_id: &str,
+    client_id: &str,
+) -> Option<(Vec<String>, Vec<String>)> {
+    let described = client
         .describe_user_pool_client()
         .user_pool_id(pool_id)
         .client_id(client_id)
         .send()
         .await
-        .is_ok()
+        .ok()?;
+    let settings = described.user_pool_client()?;
+    Some((
+        settings.callback_urls().to_vec(),
+        settings.logout_urls().to_vec(),
+    ))
 }
 
-async fn create(client: &Client, pool_id: &str) -> anyhow::Result<String> {
-    let created = client
+async fn create(
+    client: &Client,
+    pool_id: &str,
+    callbacks: &[String],
+    logouts: &[String],
+) -> anyhow::Result<String> {
+    let request = client
         .create_user_pool_client()
         .user_pool_id(pool_id)
-        .client_name(CLIENT_NAME)
-        .generate_secret(false)
+        .generate_secret(false);
+    let created = web_settings!(request, callbacks, logouts)
         .send()
         .await
-        .context("cannot create the embedded web client")?;
+        .context(URLS_HINT)?;
     created
         .user_pool_client()
         .and_then(|c| c.client_id())
         .map(str::to_owned)
         .context("CreateUserPoolClient returned no id")
-}
-
-/// UpdateUserPoolClient with every setting (Cognito resets what an update leaves out).
-async fn configure(
-    client: &Client,
-    pool_id: &str,
-    client_id: &str,
-    callbacks: &[String],
-    logouts: &[String],
-) -> anyhow::Result<()> {
-    let rotation = RefreshTokenRotationType::builder()
-        .feature(FeatureType::Enabled)
-        .retry_grace_period_seconds(ROTATION_GRACE_SECS)
-        .build()
-        .context("refresh token rotation settings")?;
-    let mut request = client
-        .update_user_pool_client()
-        .user_pool_id(pool_id)
-        .client_id(client_id)
-        .client_name(CLIENT_NAME)
-        .allowed_o_auth_flows(OAuthFlowType::Code)
-        .allowed_o_auth_flows_user_pool_client(true)
-        .supported_identity_providers("COGNITO")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
-        .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
-        .refresh_token_rotation(rotation)
-        .set_callback_urls(Some(callbacks.to_vec()))
-        .set_logout_urls(Some(logouts.to_vec()));
-    for scope in WEB_SCOPES {
-        request = request.allowed_o_auth_scopes(scope);
-    }
-    request.send().await.context(
-        "cannot configure the embedded web client (check WEB_CALLBACK_URLS and WEB_LOGOUT_URLS)",
-    )?;
-    Ok(())
 }
 
 /// A Hosted UI domain for the pool, unless it has one.

@@ -15,6 +15,7 @@ mod alerts;
 mod cli;
 mod console;
 mod docs_and_health;
+mod embedded_web;
 mod errors;
 mod hosted_ui;
 mod items;
