@@ -42,7 +42,7 @@ async function signIn(email, tenant, shot) {
     if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(m.text());
   });
   page.on("response", (r) => {
-    if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) problems.push(`${r.status()} ${r.url()}`);
+    if (r.status() >= 400 && r.status() !== 401 && !r.url().endsWith("/favicon.ico")) problems.push(`${r.status()} ${r.url()}`);
   });
   page.on("pageerror", (e) => problems.push(String(e)));
   let token = null;
@@ -100,6 +100,16 @@ const bob = await signIn("bob@example.com", "globex", false);
 await bob.page.getByText("No items yet.").waitFor();
 assert.equal(await bob.page.getByText("Quarterly report").count(), 0);
 await bob.page.screenshot({ path: `${shots}/7-other-tenant.png`, fullPage: true });
+
+// 4. Signed out elsewhere (another tab, say): the next action explains and offers "Sign in".
+const bobToken = bob.token();
+const out = await fetch(app + "/api/user/logout", { method: "POST", headers: { authorization: `Bearer ${bobToken}` } });
+assert.equal(out.status, 200);
+await bob.page.getByLabel("New item").fill("Should not be saved");
+await bob.page.getByRole("button", { name: "Add item" }).click();
+await bob.page.getByRole("alert").filter({ hasText: "Your session has ended. Please sign in again." }).waitFor();
+await bob.page.getByRole("button", { name: "Sign in" }).waitFor();
+await bob.page.screenshot({ path: `${shots}/8-session-ended.png`, fullPage: true });
 
 await browser.close();
 console.log("console browser test: ok (screenshots in " + shots + ")");
