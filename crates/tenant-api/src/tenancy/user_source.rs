@@ -101,3 +101,52 @@ mod tests {
         assert!(AccessClaims::of("a.!!!.c").is_none());
     }
 }
+
+#[cfg(test)]
+mod expiry_tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+    use super::*;
+    use crate::tenancy::TenantProofs;
+
+    /// A user who can be disabled: answers `acme` while enabled.
+    struct Switchable {
+        enabled: AtomicBool,
+    }
+
+    #[async_trait]
+    impl TenantAttributeSource for Switchable {
+        async fn tenant_attribute(&self, _: &str) -> Result<Option<String>, CognitoError> {
+            if self.enabled.load(Ordering::SeqCst) {
+                Ok(Some("acme".into()))
+            } else {
+                Err(CognitoError::TokenRefused)
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_disabled_user_is_refused_once_the_tokens_proof_expires() {
+        let source = Arc::new(Switchable {
+            enabled: AtomicBool::new(true),
+        });
+        let proofs = TenantProofs::new(source.clone());
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let exp = now + 2;
+        assert_eq!(
+            proofs.tenant_of("t", exp).await.unwrap().as_deref(),
+            Some("acme")
+        );
+        source.enabled.store(false, Ordering::SeqCst);
+        // Until the token expires its proof stands; then the user is asked about again.
+        assert!(proofs.tenant_of("t", exp).await.is_ok());
+        let wait = Duration::from_secs(exp + 1)
+            .saturating_sub(SystemTime::now().duration_since(UNIX_EPOCH).unwrap());
+        tokio::time::sleep(wait).await;
+        assert!(proofs.tenant_of("t", exp).await.is_err());
+    }
+}
