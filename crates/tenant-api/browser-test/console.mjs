@@ -111,5 +111,10 @@ await bob.page.getByRole("alert").filter({ hasText: "Your session has ended. Ple
 await bob.page.getByRole("button", { name: "Sign in" }).waitFor();
 await bob.page.screenshot({ path: `${shots}/8-session-ended.png`, fullPage: true });
 
+// 5. A callback this page did not start (forged state) is refused before any code exchange.
+await bob.page.goto(app + "/callback?code=stolen&state=forged");
+await bob.page.getByRole("alert").filter({ hasText: "state mismatch" }).waitFor();
+await bob.page.getByRole("button", { name: "Sign in" }).waitFor();
+
 await browser.close();
 console.log("console browser test: ok (screenshots in " + shots + ")");

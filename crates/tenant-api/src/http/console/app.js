@@ -255,7 +255,12 @@ async function start() {
   }
   const params = new URLSearchParams(location.search);
   if (location.pathname === session.settings.callback_path && (params.has("code") || params.has("error"))) {
-    await finishSignIn(params);
+    try {
+      await finishSignIn(params);
+    } catch (error) {
+      signedOutView();
+      throw error;
+    }
     await signedInView();
     return;
   }
