@@ -81,11 +81,44 @@ await ada.page.getByLabel("New item").fill("Quarterly report");
 await ada.page.getByRole("button", { name: "Add item" }).click();
 await ada.page.locator("#items li").filter({ hasText: "Quarterly report" }).waitFor();
 await ada.page.screenshot({ path: `${shots}/5-item-added.png`, fullPage: true });
+// Rename (the browser's prompt) and delete (its confirm) a second item.
+await ada.page.getByLabel("New item").fill("Draft");
+await ada.page.getByRole("button", { name: "Add item" }).click();
+const draft = ada.page.locator("#items li").filter({ hasText: "Draft" });
+ada.page.once("dialog", (d) => d.accept("Final draft"));
+await draft.getByRole("button", { name: "Rename" }).click();
+const final = ada.page.locator("#items li").filter({ hasText: "Final draft" });
+await final.waitFor();
+ada.page.once("dialog", (d) => d.accept());
+await final.getByRole("button", { name: "Delete" }).click();
+await ada.page.getByRole("alert").filter({ hasText: "Item deleted." }).waitFor();
+assert.equal(await ada.page.locator("#items li").count(), 1);
 const adaToken = ada.token();
 assert.ok(adaToken, "the console called the API with a bearer token");
 const before = await fetch(app + "/api/items/", { headers: { authorization: `Bearer ${adaToken}`, "x-tenant-id": "acme" } });
 assert.equal(before.status, 200);
 assert.ok((await before.json()).some((item) => item.name === "Quarterly report"));
+
+// Paging with the cursor: ten more items through the API, one through the page (12 in all).
+for (let i = 1; i <= 10; i++) {
+  const made = await fetch(app + "/api/items/", {
+    method: "POST",
+    headers: { authorization: `Bearer ${adaToken}`, "x-tenant-id": "acme", "content-type": "application/json" },
+    body: JSON.stringify({ name: `Batch ${i}` }),
+  });
+  assert.equal(made.status, 201);
+}
+await ada.page.getByLabel("New item").fill("Last one");
+await ada.page.getByRole("button", { name: "Add item" }).click();
+await ada.page.getByRole("button", { name: "Next page" }).waitFor();
+assert.equal(await ada.page.locator("#items li").count(), 10);
+await ada.page.getByRole("button", { name: "Next page" }).click();
+await ada.page.locator("#items li").filter({ hasText: "Last one" }).waitFor();
+assert.equal(await ada.page.locator("#items li").count(), 2);
+assert.equal(await ada.page.getByRole("button", { name: "Next page" }).isVisible(), false);
+await ada.page.screenshot({ path: `${shots}/5b-second-page.png`, fullPage: true });
+await ada.page.getByRole("button", { name: "First page" }).click();
+await ada.page.locator("#items li").filter({ hasText: "Quarterly report" }).waitFor();
 
 // 2. Sign out: the API logout, then the Hosted UI's /logout back to the console.
 await ada.page.getByRole("button", { name: "Sign out" }).click();
