@@ -91,6 +91,7 @@ const final = ada.page.locator("#items li").filter({ hasText: "Final draft" });
 await final.waitFor();
 ada.page.once("dialog", (d) => d.accept());
 await final.getByRole("button", { name: "Delete" }).click();
+await final.waitFor({ state: "detached" });
 await ada.page.getByRole("alert").filter({ hasText: "Item deleted." }).waitFor();
 assert.equal(await ada.page.locator("#items li").count(), 1);
 const adaToken = ada.token();

@@ -153,14 +153,14 @@ function itemRow(item) {
       const name = prompt("New name for \u201c" + item.name + "\u201d", item.name);
       if (name === null || name.trim() === "") return;
       await api("PUT", "/api/items/" + item.id, { name: name.trim() });
-      say("Item renamed.", "info");
       await loadList("items");
+      say("Item renamed.", "info");
     }),
     button("Delete", async () => {
       if (!confirm("Delete \u201c" + item.name + "\u201d?")) return;
       await api("DELETE", "/api/items/" + item.id);
-      say("Item deleted.", "info");
       await loadList("items");
+      say("Item deleted.", "info");
     }, "danger"),
   ]);
 }
@@ -169,8 +169,8 @@ function alertRow(alert) {
   const state = alert.acknowledged_at ? "acknowledged" : "open";
   const buttons = alert.acknowledged_at ? [] : [button("Acknowledge", async () => {
     await api("POST", "/api/alerts/" + alert.id + "/ack");
-    say("Alert acknowledged.", "info");
     await loadList("alerts");
+    say("Alert acknowledged.", "info");
   })];
   return row(alert.title, alert.severity + " \u00b7 " + state, buttons);
 }
@@ -228,9 +228,9 @@ function wire() {
       if (!name) return;
       await api("POST", "/api/items/", { name });
       input.value = "";
-      say("Item added.", "info");
       pages.items = [null];
       await loadList("items");
+      say("Item added.", "info");
     });
   });
   for (const kind of ["items", "alerts"]) {
