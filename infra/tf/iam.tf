@@ -1,7 +1,9 @@
 # ---------------------------------------------------------------------------
 # IAM policy for tenant-api's role: exactly the Admin API calls it makes,
-# on this pool only. InitiateAuth, GetUser and GlobalSignOut are authorised
-# by the user's own token and need no IAM permission.
+# on this pool only. AdminGetUser also proves the tenant of Hosted UI access
+# tokens (which may not call GetUser), AdminUserGlobalSignOut signs their user
+# out. InitiateAuth, GetTokensFromRefreshToken, GetUser and GlobalSignOut are
+# authorised by the user's own tokens and need no IAM permission.
 # ---------------------------------------------------------------------------
 data "aws_iam_policy_document" "tenant_api" {
   statement {

@@ -57,8 +57,13 @@ locals {
       "COGNITO_JWKS_URL=${local.jwks_uri}",
       "COGNITO_TENANT_CLAIM=${local.tenant_attribute}",
       "MULTI_TENANT_ENABLED=1",
+      # The web client and its Hosted UI: tenant-api accepts the web client's
+      # tokens and serves its browser console at / with them.
+      "WEB_CLIENT_ID=${aws_cognito_user_pool_client.web.id}",
+      "COGNITO_DOMAIN=${local.hosted_ui_base_url}",
       # Header mode works with and without the pre-token Lambda: tenant-api
-      # proves the header by the token's claim when present, else by GetUser.
+      # proves the header by the token's claim when present, else by GetUser
+      # (server tokens) or AdminGetUser (Hosted UI tokens).
       "TENANT_MODE=header",
       "TENANT_HEADER=X-Tenant-Id",
       "TENANT_STRICT=1",

@@ -13,6 +13,7 @@ pub mod cognito;
 pub mod config;
 pub mod domain;
 pub mod embedded;
+pub mod embedded_web;
 pub mod http;
 pub mod metrics;
 pub mod sign_out;

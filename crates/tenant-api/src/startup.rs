@@ -14,13 +14,14 @@ use tokio::task::JoinHandle;
 
 use crate::clock::{Clock, SystemClock};
 use crate::cognito::{Cognito, CognitoTarget};
-use crate::config::{CognitoBackend, Config};
+use crate::config::{CognitoBackend, Config, WebConfig};
 use crate::embedded::EmbeddedIdp;
+use crate::embedded_web::complete_web_config;
 use crate::metrics::Metrics;
 use crate::sign_out::SignOutRegistry;
 use crate::state::{AppState, Services};
 use crate::store::{self, Stores};
-use crate::tenancy::{TenantProofs, TenantResolver};
+use crate::tenancy::{user_attribute_source, TenantProofs, TenantResolver};
 use crate::throttle::LoginThrottle;
 
 /// How often each instance reads sign-outs recorded by the others.
@@ -110,6 +111,7 @@ pub struct Application {
     cognito: CognitoSetup,
     background: Vec<JoinHandle<()>>,
     shutdown_grace: Duration,
+    web: WebConfig,
 }
 
 impl Application {
@@ -119,12 +121,17 @@ impl Application {
             store::connect_with(&config.database_url, true, config.limits.database_timeout)
                 .await
                 .context("cannot open the database (DATABASE_URL)")?;
-        let cognito = CognitoSetup::connect(&config, None).await?;
-        let (state, background) = build_state(&config, stores, &cognito).await?;
-        let router = crate::http::router(state.clone(), &config);
         let listener = TcpListener::bind(config.bind_addr)
             .await
             .with_context(|| format!("cannot listen on {} (BIND_ADDR/PORT)", config.bind_addr))?;
+        let cognito = CognitoSetup::connect(&config, None).await?;
+        let mut config = config;
+        if let Some(idp) = &cognito.embedded {
+            let served = listener.local_addr().context("listening address")?;
+            config.web = complete_web_config(idp, &config.data_dir, &config.web, served).await?;
+        }
+        let (state, background) = build_state(&config, stores, &cognito).await?;
+        let router = crate::http::router(state.clone(), &config);
         Ok(Self {
             listener,
             router,
@@ -132,6 +139,7 @@ impl Application {
             cognito,
             background,
             shutdown_grace: config.limits.shutdown_grace,
+            web: config.web,
         })
     }
 
@@ -150,6 +158,11 @@ impl Application {
     /// The shared state (tests reach the stores and gateway through it).
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// The browser client as served (filled in by the embedded identity provider's defaults).
+    pub fn web(&self) -> &WebConfig {
+        &self.web
     }
 
     /// Cognito as configured, including the embedded identity provider if any.
@@ -235,7 +248,8 @@ async fn build_state(
             )
             .client_ids(
                 std::iter::once(cognito.gateway.client_id())
-                    .chain(config.cognito.extra_client_ids.iter().map(String::as_str)),
+                    .chain(config.cognito.extra_client_ids.iter().map(String::as_str))
+                    .chain(config.web.client_id.as_deref()),
             )
             .token_use(token_use)
             .revocation(Arc::new(sign_outs.clone()))
@@ -261,7 +275,10 @@ async fn build_state(
     }
     let tenants = TenantResolver::new(
         config.tenancy.clone(),
-        TenantProofs::get_user(cognito.gateway.clone(), config.tenancy.claim.clone(), clock),
+        TenantProofs::new(
+            user_attribute_source(cognito.gateway.clone(), config.tenancy.claim.clone()),
+            clock,
+        ),
     );
     let background = vec![
         verifier.spawn_refresh(),

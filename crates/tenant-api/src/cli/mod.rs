@@ -85,6 +85,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let app = Application::build(config).await?;
     let base = format!("http://{}", app.local_addr());
     println!("tenant-api listening on {base}");
+    println!("  Console:   {base}/");
     println!("  API docs:  {base}/api/docs");
     if let Some(idp) = &app.cognito().embedded {
         println!(
@@ -93,6 +94,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             idp.ids.pool_id,
             idp.ids.client_id
         );
+    }
+    for line in crate::embedded_web::front_end_lines(&app.cognito().issuer, app.web()) {
+        println!("{line}");
     }
     if embedded {
         println!(

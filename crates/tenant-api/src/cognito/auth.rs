@@ -44,6 +44,25 @@ pub struct UserProfile {
 }
 
 impl UserProfile {
+    /// A profile from the username and attribute list Cognito returns.
+    pub(super) fn new(
+        username: &str,
+        attributes: &[aws_sdk_cognitoidentityprovider::types::AttributeType],
+    ) -> Self {
+        Self {
+            username: username.to_owned(),
+            attributes: attributes
+                .iter()
+                .map(|a| {
+                    (
+                        a.name().to_owned(),
+                        a.value().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
     /// The value of attribute `name`.
     pub fn attribute(&self, name: &str) -> Option<&str> {
         self.attributes
@@ -53,7 +72,7 @@ impl UserProfile {
     }
 }
 
-fn tokens(result: Option<&AuthenticationResultType>) -> Result<Tokens, CognitoError> {
+pub(super) fn tokens(result: Option<&AuthenticationResultType>) -> Result<Tokens, CognitoError> {
     let result = result.ok_or_else(|| CognitoError::Unexpected {
         code: "missing AuthenticationResult".into(),
     })?;
@@ -199,18 +218,9 @@ impl Cognito {
             .send()
             .await
             .map_err(classify)?;
-        Ok(UserProfile {
-            username: response.username().to_owned(),
-            attributes: response
-                .user_attributes()
-                .iter()
-                .map(|a| {
-                    (
-                        a.name().to_owned(),
-                        a.value().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect(),
-        })
+        Ok(UserProfile::new(
+            response.username(),
+            response.user_attributes(),
+        ))
     }
 }

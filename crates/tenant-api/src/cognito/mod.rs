@@ -4,8 +4,10 @@
 //! endpoint and credentials differ. Errors come back as [`CognitoError`], never Cognito's text.
 
 mod admin;
+mod admin_user;
 mod auth;
 mod error;
+mod refresh_any;
 mod secret_hash;
 
 use std::sync::Arc;
@@ -19,8 +21,10 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 pub use admin::{CreatedUser, UserSummary};
+pub use admin_user::AdminUser;
 pub use auth::{LoginOutcome, Tokens, UserProfile};
 pub use error::CognitoError;
+pub use refresh_any::ADMIN_SCOPE;
 pub use secret_hash::secret_hash;
 
 /// Where and how to reach Cognito.

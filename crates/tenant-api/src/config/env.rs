@@ -94,7 +94,7 @@ impl EnvSource {
         }
     }
 
-    fn list(&self, name: &str) -> Vec<String> {
+    pub(super) fn list(&self, name: &str) -> Vec<String> {
         self.get(name)
             .map(|raw| {
                 raw.split(',')
@@ -143,6 +143,7 @@ pub(super) fn load(env: &EnvSource) -> Result<Config, ConfigError> {
         cors_allowed_origins: cors_origins(env)?,
         cognito: cognito(env)?,
         tenancy: super::tenancy::from_env(env)?,
+        web: super::web::load(env)?,
         log_format: match env
             .get("LOG_FORMAT")
             .map(str::to_ascii_lowercase)
@@ -288,7 +289,7 @@ fn cognito(env: &EnvSource) -> Result<CognitoConfig, ConfigError> {
     })
 }
 
-fn endpoint(env: &EnvSource, name: &str) -> Result<Option<String>, ConfigError> {
+pub(super) fn endpoint(env: &EnvSource, name: &str) -> Result<Option<String>, ConfigError> {
     let Some(raw) = env.get(name) else {
         return Ok(None);
     };

@@ -6,6 +6,7 @@
 
 mod env;
 mod tenancy;
+mod web;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use secrecy::SecretString;
 
 pub use env::{ConfigError, EnvSource};
 pub use tenancy::{TenancyConfig, TenantMode};
+pub use web::{WebConfig, CONSOLE_CALLBACK_PATH};
 
 /// Everything the service needs to start.
 #[derive(Clone, Debug)]
@@ -42,6 +44,8 @@ pub struct Config {
     pub limits: Limits,
     /// Login throttling (`LOGIN_RATE_PER_IP`, `LOGIN_RATE_PER_ACCOUNT`, `TRUSTED_PROXIES`).
     pub throttle: ThrottleConfig,
+    /// The browser client (`WEB_CLIENT_ID`, `COGNITO_DOMAIN`, `WEB_CALLBACK_URLS`, `WEB_LOGOUT_URLS`).
+    pub web: WebConfig,
 }
 
 /// Which Cognito the service talks to.
@@ -206,6 +210,7 @@ impl Config {
                 per_account_per_minute: 0,
                 trusted_proxies: Vec::new(),
             },
+            web: WebConfig::default(),
         }
     }
 }

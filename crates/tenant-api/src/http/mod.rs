@@ -5,6 +5,7 @@
 //! or Cognito, map to a DTO.
 
 pub mod alerts;
+pub mod console;
 mod doc_parts;
 pub mod error;
 pub mod extract;

@@ -5,7 +5,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::MethodRouter;
 use axum::Router;
 
-use super::{alerts, health, items, metrics, middleware, openapi, user};
+use super::{alerts, console, health, items, metrics, middleware, openapi, user};
 use crate::config::Config;
 use crate::state::AppState;
 
@@ -17,6 +17,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(alerts::router())
         .merge(health::router())
         .merge(openapi::router())
+        .merge(console::router(config))
         .merge(metrics::router())
         .fallback(middleware::not_found)
         .method_not_allowed_fallback(middleware::method_not_allowed)

@@ -179,7 +179,8 @@ async fn new_password(
     Ok(AppJson(tokens.into()))
 }
 
-/// New access and id tokens from a refresh token (REFRESH_TOKEN_AUTH).
+/// New access and id tokens from a refresh token (REFRESH_TOKEN_AUTH, or GetTokensFromRefreshToken
+/// when the app client rotates refresh tokens: then the response carries the new one).
 #[utoipa::path(post, path = "/api/user/refresh", operation_id = "refresh_tokens", tag = "user", request_body = RefreshIn,
     responses(
         (status = 200, description = "New tokens (the refresh token stays the same unless rotation is on)", body = LoginOut),
@@ -202,7 +203,7 @@ async fn refresh(
     let internal = internal_username(&state, username).await?;
     let tokens = state
         .cognito
-        .refresh(&body.refresh_token, internal.as_deref())
+        .refresh_any(&body.refresh_token, internal.as_deref())
         .await?;
     Ok(AppJson(tokens.into()))
 }
@@ -239,13 +240,16 @@ async fn logout(
     headers: HeaderMap,
 ) -> Result<AppJson<SimpleOk>, ApiError> {
     let token = bearer_token(&headers)?;
-    let sub = match state.access_verifier.verify(token).await {
-        Ok(claims) => claims.sub().to_owned(),
+    let claims = match state.access_verifier.verify(token).await {
+        Ok(claims) => claims,
         // Signed out already: logging out again is a success.
         Err(VerifyError::Revoked) => return Ok(AppJson(SimpleOk { ok: true })),
         Err(other) => return Err(AuthRejection::from(other).into()),
     };
-    state.cognito.global_sign_out(token).await?;
-    state.sign_outs.sign_out(&sub).await?;
+    state
+        .cognito
+        .sign_out_bearer(token, claims.scope(), claims.username())
+        .await?;
+    state.sign_outs.sign_out(claims.sub()).await?;
     Ok(AppJson(SimpleOk { ok: true }))
 }

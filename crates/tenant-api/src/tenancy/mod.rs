@@ -2,11 +2,13 @@
 //!
 //! The requested tenant (header or subdomain) is never trusted on its own in strict mode: it must
 //! equal the user's tenant, read from the verified token's claim or, for tokens without it (such
-//! as Cognito access tokens), from the user's attribute via Cognito GetUser.
+//! as Cognito access tokens), from the user's attribute via Cognito GetUser, or AdminGetUser for
+//! Hosted UI tokens that may not call GetUser.
 
 mod proof;
 mod scope;
 mod subdomain;
+mod user_source;
 
 use std::sync::Arc;
 
@@ -18,6 +20,7 @@ use crate::domain::tenant::{TenantId, TenantIdError};
 pub use proof::{TenantAttributeSource, TenantProofs};
 pub use scope::ScopedTenant;
 pub use subdomain::tenant_label;
+pub use user_source::user_attribute_source;
 
 /// Why no tenant could be settled for a request.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

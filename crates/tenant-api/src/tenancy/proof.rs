@@ -10,27 +10,13 @@ use moka::future::Cache;
 use moka::Expiry;
 
 use crate::clock::{epoch_seconds, Clock};
-use crate::cognito::{Cognito, CognitoError};
+use crate::cognito::CognitoError;
 
 /// Reads a user's tenant attribute with their access token.
 #[async_trait]
 pub trait TenantAttributeSource: Send + Sync + 'static {
     /// The value of the tenant attribute of the bearer of `access_token`, if set.
     async fn tenant_attribute(&self, access_token: &str) -> Result<Option<String>, CognitoError>;
-}
-
-/// Cognito's GetUser as a tenant source.
-struct GetUserSource {
-    cognito: Cognito,
-    attribute: String,
-}
-
-#[async_trait]
-impl TenantAttributeSource for GetUserSource {
-    async fn tenant_attribute(&self, access_token: &str) -> Result<Option<String>, CognitoError> {
-        let user = self.cognito.get_user(access_token).await?;
-        Ok(user.attribute(&self.attribute).map(str::to_owned))
-    }
 }
 
 #[derive(Clone)]
@@ -52,7 +38,8 @@ impl Expiry<u64, Proof> for UntilTokenExpiry {
     }
 }
 
-/// Cached tenant proofs: at most one GetUser per token, however many requests it makes.
+/// Cached tenant proofs (the source is `user_source.rs`: GetUser or AdminGetUser): at most one
+/// Cognito call per token, however many requests it makes.
 #[derive(Clone)]
 pub struct TenantProofs {
     source: Arc<dyn TenantAttributeSource>,
@@ -62,11 +49,6 @@ pub struct TenantProofs {
 }
 
 impl TenantProofs {
-    /// Proofs read through GetUser on `cognito`, attribute `attribute`.
-    pub fn get_user(cognito: Cognito, attribute: String, clock: Arc<dyn Clock>) -> Self {
-        Self::new(Arc::new(GetUserSource { cognito, attribute }), clock)
-    }
-
     /// Proofs read from any source, kept until their token expires by `clock`.
     pub fn new(source: Arc<dyn TenantAttributeSource>, clock: Arc<dyn Clock>) -> Self {
         Self {

@@ -17,6 +17,7 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub cognito: Cognito,
     pub tenant_header: String,
+    pub web: tenant_api::config::WebConfig,
     _dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
@@ -82,6 +83,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         .expect("application builds");
     let addr = app.local_addr();
     let cognito = app.cognito().gateway.clone();
+    let web = app.web().clone();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
@@ -91,6 +93,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         http: reqwest::Client::builder().no_proxy().build().unwrap(),
         cognito,
         tenant_header,
+        web,
         _dir: dir,
         stop: Some(stop),
         server: Some(server),

@@ -13,13 +13,18 @@ mod store_suite;
 
 mod alerts;
 mod cli;
+mod console;
 mod docs_and_health;
+mod embedded_web;
 mod errors;
+mod hosted_ui;
 mod items;
 mod login;
 mod production;
+mod rotation;
 mod sqlite_wal;
 mod tenancy;
+mod web_client;
 
 /// The shared store suite on SQLite (or on PostgreSQL when TENANT_API_TEST_POSTGRES is set).
 mod store {

@@ -1,0 +1,154 @@
+// The console at / in headless Chromium: a new user signs in through the Hosted UI with a
+// temporary password, chooses a new one, lands back on the console, sees their tenant, adds an
+// item and sees it listed, signs out (after which the API refuses the old token); a user of
+// another tenant never sees that item. A screenshot of each state lands in $SCREENSHOTS.
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+
+const app = process.env.APP_URL;
+const idp = process.env.IDP_URL;
+const pool = process.env.POOL_ID;
+const shots = process.env.SCREENSHOTS;
+const temporary = "Temp-Passw0rd!";
+const permanent = "New-Passw0rd!";
+
+async function createUser(email, tenant) {
+  const response = await fetch(idp, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-amz-json-1.1",
+      "x-amz-target": "AWSCognitoIdentityProviderService.AdminCreateUser",
+    },
+    body: JSON.stringify({
+      UserPoolId: pool, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS",
+      UserAttributes: [{ Name: "email", Value: email }, { Name: "custom:tenant_id", Value: tenant }],
+    }),
+  });
+  assert.equal(response.status, 200, await response.text());
+}
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
+/** Signs `email` in on / with the temporary password, choosing the permanent one. */
+async function signIn(email, tenant, shot) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(m.text());
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400 && r.status() !== 401 && !r.url().endsWith("/favicon.ico")) problems.push(`${r.status()} ${r.url()}`);
+  });
+  page.on("pageerror", (e) => problems.push(String(e)));
+  let token = null;
+  page.on("request", (r) => {
+    const auth = r.headers()["authorization"];
+    if (r.url().startsWith(app + "/api/") && auth) token = auth.slice("Bearer ".length);
+  });
+  await page.goto(app + "/");
+  await page.getByRole("button", { name: "Sign in" }).waitFor();
+  if (shot) await page.screenshot({ path: `${shots}/1-signed-out.png`, fullPage: true });
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(temporary);
+  if (shot) await page.screenshot({ path: `${shots}/2-hosted-ui-sign-in.png`, fullPage: true });
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("Confirm new password").waitFor();
+  await page.getByLabel("New password", { exact: true }).fill(permanent);
+  await page.getByLabel("Confirm new password").fill(permanent);
+  if (shot) await page.screenshot({ path: `${shots}/3-new-password.png`, fullPage: true });
+  await page.getByRole("button", { name: /Change password/ }).click();
+  await page.waitForURL(app + "/");
+  await page.locator("#fact-tenant").filter({ hasText: tenant }).waitFor();
+  assert.equal(await page.locator("#fact-email").textContent(), email);
+  assert.deepEqual(problems, []);
+  return { context, page, token: () => token };
+}
+
+await createUser("ada@example.com", "acme");
+await createUser("bob@example.com", "globex");
+
+// 1. Ada (tenant acme): sign in, see the tenant, add an item, see it listed.
+const ada = await signIn("ada@example.com", "acme", true);
+await ada.page.getByText("No items yet.").waitFor();
+await ada.page.screenshot({ path: `${shots}/4-signed-in.png`, fullPage: true });
+await ada.page.getByLabel("New item").fill("Quarterly report");
+await ada.page.getByRole("button", { name: "Add item" }).click();
+await ada.page.locator("#items li").filter({ hasText: "Quarterly report" }).waitFor();
+await ada.page.screenshot({ path: `${shots}/5-item-added.png`, fullPage: true });
+// Rename (the browser's prompt) and delete (its confirm) a second item.
+await ada.page.getByLabel("New item").fill("Draft");
+await ada.page.getByRole("button", { name: "Add item" }).click();
+const draft = ada.page.locator("#items li").filter({ hasText: "Draft" });
+ada.page.once("dialog", (d) => d.accept("Final draft"));
+await draft.getByRole("button", { name: "Rename" }).click();
+const final = ada.page.locator("#items li").filter({ hasText: "Final draft" });
+await final.waitFor();
+ada.page.once("dialog", (d) => d.accept());
+await final.getByRole("button", { name: "Delete" }).click();
+await final.waitFor({ state: "detached" });
+await ada.page.getByRole("alert").filter({ hasText: "Item deleted." }).waitFor();
+assert.equal(await ada.page.locator("#items li").count(), 1);
+const adaToken = ada.token();
+assert.ok(adaToken, "the console called the API with a bearer token");
+const before = await fetch(app + "/api/items/", { headers: { authorization: `Bearer ${adaToken}`, "x-tenant-id": "acme" } });
+assert.equal(before.status, 200);
+assert.ok((await before.json()).some((item) => item.name === "Quarterly report"));
+
+// Paging with the cursor: ten more items through the API, one through the page (12 in all).
+for (let i = 1; i <= 10; i++) {
+  const made = await fetch(app + "/api/items/", {
+    method: "POST",
+    headers: { authorization: `Bearer ${adaToken}`, "x-tenant-id": "acme", "content-type": "application/json" },
+    body: JSON.stringify({ name: `Batch ${i}` }),
+  });
+  assert.equal(made.status, 201);
+}
+await ada.page.getByLabel("New item").fill("Last one");
+await ada.page.getByRole("button", { name: "Add item" }).click();
+await ada.page.getByRole("button", { name: "Next page" }).waitFor();
+assert.equal(await ada.page.locator("#items li").count(), 10);
+await ada.page.getByRole("button", { name: "Next page" }).click();
+await ada.page.locator("#items li").filter({ hasText: "Last one" }).waitFor();
+assert.equal(await ada.page.locator("#items li").count(), 2);
+assert.equal(await ada.page.getByRole("button", { name: "Next page" }).isVisible(), false);
+await ada.page.screenshot({ path: `${shots}/5b-second-page.png`, fullPage: true });
+await ada.page.getByRole("button", { name: "First page" }).click();
+await ada.page.locator("#items li").filter({ hasText: "Quarterly report" }).waitFor();
+
+// 2. Sign out: the API logout, then the Hosted UI's /logout back to the console.
+await ada.page.getByRole("button", { name: "Sign out" }).click();
+await ada.page.waitForURL(app + "/");
+await ada.page.getByRole("button", { name: "Sign in" }).waitFor();
+await ada.page.screenshot({ path: `${shots}/6-signed-out-again.png`, fullPage: true });
+const after = await fetch(app + "/api/items/", { headers: { authorization: `Bearer ${adaToken}`, "x-tenant-id": "acme" } });
+assert.equal(after.status, 401, "the old token is refused after sign-out");
+
+// 3. Bob (tenant globex) never sees acme's item.
+const bob = await signIn("bob@example.com", "globex", false);
+await bob.page.getByText("No items yet.").waitFor();
+assert.equal(await bob.page.getByText("Quarterly report").count(), 0);
+await bob.page.screenshot({ path: `${shots}/7-other-tenant.png`, fullPage: true });
+
+// 4. Signed out elsewhere (another tab, say): the next action explains and offers "Sign in".
+const bobToken = bob.token();
+const out = await fetch(app + "/api/user/logout", { method: "POST", headers: { authorization: `Bearer ${bobToken}` } });
+assert.equal(out.status, 200);
+await bob.page.getByLabel("New item").fill("Should not be saved");
+await bob.page.getByRole("button", { name: "Add item" }).click();
+await bob.page.getByRole("alert").filter({ hasText: "Your session has ended. Please sign in again." }).waitFor();
+await bob.page.getByRole("button", { name: "Sign in" }).waitFor();
+await bob.page.screenshot({ path: `${shots}/8-session-ended.png`, fullPage: true });
+
+// 5. A callback this page did not start (forged state) is refused before any code exchange.
+await bob.page.goto(app + "/callback?code=stolen&state=forged");
+await bob.page.getByRole("alert").filter({ hasText: "state mismatch" }).waitFor();
+await bob.page.getByRole("button", { name: "Sign in" }).waitFor();
+
+await browser.close();
+console.log("console browser test: ok (screenshots in " + shots + ")");

@@ -1,0 +1,32 @@
+//! AdminGetUser with the service's own credentials: a user's state and attributes by username.
+
+use super::error::classify;
+use super::{Cognito, CognitoError, UserProfile};
+
+/// What AdminGetUser says about a user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdminUser {
+    /// False once an administrator disabled the user.
+    pub enabled: bool,
+    /// Username and attributes.
+    pub profile: UserProfile,
+}
+
+impl Cognito {
+    /// AdminGetUser on `username` (needs `cognito-idp:AdminGetUser` on the pool).
+    pub async fn admin_user(&self, username: &str) -> Result<AdminUser, CognitoError> {
+        let _turn = self.turn().await?;
+        let response = self
+            .client
+            .admin_get_user()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(AdminUser {
+            enabled: response.enabled(),
+            profile: UserProfile::new(response.username(), response.user_attributes()),
+        })
+    }
+}
