@@ -3,7 +3,7 @@
 //! shows the same message (no user enumeration).
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
@@ -53,14 +53,7 @@ pub(super) fn form(
             ("error_hidden", if error.is_some() { "" } else { "hidden" }),
         ],
     );
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    let mut response = page::html(status, body, Some(&authz.redirect_uri));
-    csrf::set(&mut response, &token, session::https(services));
-    response
+    page::form(services, &authz.redirect_uri, body, &token, error.is_some())
 }
 
 /// Shows the form, or redirects with a code when this browser is signed in to the pool.

@@ -3,7 +3,7 @@
 //! policy with the broken rule named) and goes back to the client with a code.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
@@ -72,14 +72,7 @@ pub(super) fn form(
             ("error_hidden", if error.is_some() { "" } else { "hidden" }),
         ],
     );
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    let mut response = page::html(status, body, Some(&authz.redirect_uri));
-    csrf::set(&mut response, &token, session::https(services));
-    response
+    page::form(services, &authz.redirect_uri, body, &token, error.is_some())
 }
 
 /// Sets the new password and redirects with a code; the page again with the reason otherwise.

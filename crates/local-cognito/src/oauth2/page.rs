@@ -4,6 +4,8 @@
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use crate::service::Services;
+
 /// The sign-in page.
 pub(super) const LOGIN: &str = include_str!("templates/login.html");
 /// The page that asks for a new password in place of a temporary one.
@@ -58,6 +60,25 @@ fn origin(url: &str) -> Option<String> {
         url::Origin::Tuple(..) => Some(url.origin().ascii_serialization()),
         url::Origin::Opaque(_) => Some(format!("{}:", url.scheme())),
     }
+}
+
+/// A form page (sign-in or new password) with its fresh CSRF cookie: 400 when it shows an
+/// error, 200 otherwise.
+pub(super) fn form(
+    services: &Services,
+    redirect_uri: &str,
+    body: String,
+    csrf_token: &str,
+    failed: bool,
+) -> Response {
+    let status = if failed {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let mut response = html(status, body, Some(redirect_uri));
+    super::csrf::set(&mut response, csrf_token, super::session::https(services));
+    response
 }
 
 /// An HTML response with the Hosted UI's security headers. Forms may post only to this
