@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# scripts/bench.sh — the load benchmark of tenant-api (issue 6), in one command.
+# scripts/bench.sh — the load benchmark of tenant-api, in one command, against a yardstick.
 #
-# Builds the release binary, starts tenant-api on the embedded defaults (in-process Cognito
-# stand-in, SQLite) in a fresh temporary data directory on 127.0.0.1, creates a user, completes
-# the NEW_PASSWORD_REQUIRED login, seeds data, then measures each case with wrk at 16 and 256
-# connections: req/s, p50, p99, errors (non-2xx + socket errors), the server's peak RSS (and its
-# anonymous part, without the mapped binary) and CPU time per request, plus
-# each case's req/s as a share of GET /health in the same run. A scale case compares one
-# tenant's first page and a deep cursor page on 1,000,000 items across 1,000 tenants with the
-# same requests on a nearly empty database. --postgres URL repeats the data cases on PostgreSQL.
+# Builds the release binaries of tenant-api and of bench/bare-axum (a bare axum server with the
+# same axum, tokio, allocator and release profile, answering the same 3-row JSON as a 3-row page
+# of GET /api/items/, with no middleware, authentication or database). Starts both on 127.0.0.1;
+# tenant-api on the embedded defaults (in-process Cognito stand-in, SQLite) in a fresh temporary
+# data directory. Creates a user, completes the NEW_PASSWORD_REQUIRED login, seeds data, then
+# measures each case with wrk at 16 and 256 connections, alternating with the yardstick: for
+# every case and round, the bare server's run comes right before the case's run, so that the
+# machine's noise hits both alike. Reported per case (medians over the rounds): req/s, p50, p99,
+# errors (non-2xx + socket errors), the server's peak RSS (and its anonymous part) and CPU time
+# per request, each set against the yardstick's runs paired with it (% of the baseline).
+# A scale case compares one tenant's first page and a deep cursor page on 1,000,000 items across
+# 1,000 tenants with the same requests on a nearly empty database. --postgres URL repeats the
+# data cases on PostgreSQL.
 #
 # Traffic goes to 127.0.0.1 only, every loop is bounded, and the EXIT trap stops every process
 # the script started. Figures from a shared machine are noisy: compare ratios within one run.
@@ -17,25 +22,29 @@ set -euo pipefail
 usage() {
   cat <<'EOF'
 usage: scripts/bench.sh [options]
-  --quick             3 s per case (default 10 s)
-  --duration SECS     seconds per measured case
+  --quick             2 s per run, 1 round (default 5 s, 3 rounds)
+  --duration SECS     seconds per measured run
+  --rounds N          runs per case, each paired with a run of the bare baseline (median kept)
   --connections "N…"  connection counts (default "16 256")
   --postgres URL      also run the data cases on PostgreSQL (loopback URL only)
   --no-build          use the existing target/release/tenant-api
   --binary PATH       measure this tenant-api binary instead (implies --no-build), e.g. an
                       older build kept for an A/B comparison in the same session
+  --bare PATH         the bare-axum baseline binary (default target/release/bare-axum)
   --no-scale          skip the 1,000,000-item scale case
-  --profile DIR       also record perf cpu-clock profiles (health, items list of 50 and of 1
-                      row) into DIR
+  --profile DIR       also record perf cpu-clock profiles (health, items lists of 50 and of 3
+                      rows, the bare baseline) into DIR
   --out FILE          also write the result tables (markdown) to FILE
   --external-idp      run the Cognito stand-in as its own process (`tenant-api idp`), so the
                       server's RSS excludes the stand-in's argon2 password hashing
   --keep              keep the temporary directory (databases, logs)
-  --only "CASE …"     run only these load cases (e.g. "health items_create"); ratios need health
+  --only "CASE …"     run only these load cases (health items_list_3 items_list alert_get
+                      items_create login)
 EOF
 }
 
-duration=10
+duration=5
+rounds=3
 connections="16 256"
 pg_url=""
 build=1
@@ -45,11 +54,14 @@ out=""
 keep=0
 external_idp=0
 bin_override=""
+bare_override=""
 only=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) duration=3 ;;
+    --quick) duration=2; rounds=1 ;;
     --duration) duration=${2:?}; shift ;;
+    --rounds) rounds=${2:?}; shift ;;
+    --bare) bare_override=${2:?}; shift ;;
     --connections) connections=${2:?}; shift ;;
     --postgres) pg_url=${2:?}; shift ;;
     --no-build) build=0 ;;
@@ -66,6 +78,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 case "$duration" in ''|*[!0-9]*|0) echo "--duration must be a positive integer" >&2; exit 2 ;; esac
+case "$rounds" in ''|*[!0-9]*|0) echo "--rounds must be a positive integer" >&2; exit 2 ;; esac
 if [ -n "$pg_url" ]; then
   # Benchmark traffic stays on this machine.
   host=$(printf '%s' "$pg_url" | sed -E 's#^[a-z]+://([^@/]*@)?(\[[^]]*\]|[^:/?]*).*#\2#')
@@ -77,6 +90,7 @@ fi
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bin="${bin_override:-${CARGO_TARGET_DIR:-$repo/target}/release/tenant-api}"
+bare_bin="${bare_override:-${CARGO_TARGET_DIR:-$repo/target}/release/bare-axum}"
 warmup=1
 email="bench@example.com"
 temp_password='Temp-Passw0rd!'
@@ -105,10 +119,11 @@ if [ -n "$profile_dir" ] && ! command -v perf >/dev/null; then
 fi
 
 if [ "$build" = 1 ]; then
-  log "building tenant-api (release)"
-  (cd "$repo" && cargo build --release -p tenant-api)
+  log "building tenant-api and the bare-axum baseline (release)"
+  (cd "$repo" && cargo build --release -p tenant-api -p bare-axum)
 fi
 [ -x "$bin" ] || die "$bin not found (build it, or drop --no-build)"
+[ -x "$bare_bin" ] || die "$bare_bin not found (cargo build --release -p bare-axum)"
 
 # ---------------------------------------------------------------------------------------------
 # Processes and cleanup
@@ -181,6 +196,22 @@ stop_server() {
   kill -KILL "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
   server_pid=""
+}
+
+# The yardstick: bare-axum, running for the whole benchmark; sets bare_pid and bare_base.
+start_bare() {
+  local logf="$work/bare.log"
+  "$bare_bin" 127.0.0.1:0 >"$logf" 2>&1 &
+  bare_pid=$!
+  started_pids+=("$bare_pid")
+  bare_base=""
+  for _ in $(seq 1 100); do
+    bare_base=$(sed -n 's/^bare-axum listening on \(http:[^ ]*\).*/\1/p' "$logf" | head -n 1)
+    [ -n "$bare_base" ] && break
+    sleep 0.1
+  done
+  case "$bare_base" in http://127.0.0.1:*) ;; *) cat "$logf" >&2; die "bare-axum did not start" ;; esac
+  log "bare-axum baseline (pid $bare_pid) at $bare_base"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -261,38 +292,38 @@ clk_tck=$(getconf CLK_TCK)
 results="$work/results.tsv"
 : >"$results"
 
-# run_case BACKEND CONNS NAME METHOD PATH BODY TOKEN
-run_case() {
-  local backend=$1 conns=$2 name=$3 method=$4 path=$5 body=$6 token=$7
-  if [ -n "$only" ] && [[ " $only " != *" $name "* ]]; then return 0; fi
-  local lua="$work/$name.lua" wout="$work/wrk-$backend-$name-$conns.txt"
+# run_once LABEL PID BASE CONNS NAME ROUND METHOD PATH BODY TOKEN: one measured wrk run against
+# the server PID listening at BASE, appended to results.tsv under LABEL.
+run_once() {
+  local backend=$1 pid=$2 url=$3 conns=$4 name=$5 round=$6 method=$7 path=$8 body=$9 token=${10}
+  local lua="$work/$backend-$name.lua" wout="$work/wrk-$backend-$name-$conns-$round.txt"
   write_lua "$lua" "$method" "$body" "$token"
   local threads=2
   [ "$conns" -lt 2 ] && threads=1
   # Unmeasured warm-up: connections, caches, pools.
-  wrk -t"$threads" -c"$conns" -d"${warmup}s" --timeout 10s -s "$lua" "$base$path" >/dev/null 2>&1 || true
+  wrk -t"$threads" -c"$conns" -d"${warmup}s" --timeout 10s -s "$lua" "$url$path" >/dev/null 2>&1 || true
   # Per-case peak RSS: reset the high-water mark (clear_refs 5), and also poll VmRSS.
   local hwm_reset=0
-  if echo 5 2>/dev/null >"/proc/$server_pid/clear_refs"; then hwm_reset=1; fi
+  if echo 5 2>/dev/null >"/proc/$pid/clear_refs"; then hwm_reset=1; fi
   local peak_file="$work/peak" anon_file="$work/peak.anon" stop_file="$work/peak.stop"
   rm -f "$stop_file"; echo 0 >"$peak_file"; echo 0 >"$anon_file"
   (
     max=0 max_anon=0
     for _ in $(seq 1 $(( (duration + 10) * 5 ))); do
       [ -e "$stop_file" ] && break
-      kill -0 "$server_pid" 2>/dev/null || break
-      cur=$(rss_kib "$server_pid" VmRSS)
+      kill -0 "$pid" 2>/dev/null || break
+      cur=$(rss_kib "$pid" VmRSS)
       [ "$cur" -gt "$max" ] && { max=$cur; echo "$max" >"$peak_file"; }
-      cur=$(rss_kib "$server_pid" RssAnon)
+      cur=$(rss_kib "$pid" RssAnon)
       [ "$cur" -gt "$max_anon" ] && { max_anon=$cur; echo "$max_anon" >"$anon_file"; }
       sleep 0.2
     done
   ) &
   local poller=$!
   local cpu_before
-  cpu_before=$(cpu_ticks "$server_pid")
-  wrk -t"$threads" -c"$conns" -d"${duration}s" --timeout 10s -s "$lua" "$base$path" >"$wout" 2>&1 || true
-  local cpu_used=$(( $(cpu_ticks "$server_pid") - cpu_before ))
+  cpu_before=$(cpu_ticks "$pid")
+  wrk -t"$threads" -c"$conns" -d"${duration}s" --timeout 10s -s "$lua" "$url$path" >"$wout" 2>&1 || true
+  local cpu_used=$(( $(cpu_ticks "$pid") - cpu_before ))
   touch "$stop_file"
   wait "$poller" 2>/dev/null || true
   local peak polled anon
@@ -301,7 +332,7 @@ run_case() {
   peak=$polled
   if [ "$hwm_reset" = 1 ]; then
     local hwm
-    hwm=$(rss_kib "$server_pid" VmHWM)
+    hwm=$(rss_kib "$pid" VmHWM)
     [ "$hwm" -gt "$peak" ] && peak=$hwm
   fi
   local line
@@ -316,10 +347,21 @@ run_case() {
   # generator sharing the cores, though still to other tenants of a shared machine.
   cpu_us=$(awk -v t="$cpu_used" -v hz="$clk_tck" -v r="$requests" \
     'BEGIN { printf "%.1f", (r > 0 ? t / hz * 1e6 / r : 0) }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$conns" "$name" "$rps" "$p50_us" "$p99_us" \
-    "$((status + socket))" "$peak" "$cpu_us" "$anon" >>"$results"
-  printf '  %-8s %4s conns  %-13s %9s req/s  p50 %7s µs  p99 %8s µs  errors %s (non-2xx %s, socket %s)  peak RSS %s KiB (anonymous %s KiB)  server CPU %s µs/req\n' \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$conns" "$name" "$rps" "$p50_us" "$p99_us" \
+    "$((status + socket))" "$peak" "$cpu_us" "$anon" "$round" >>"$results"
+  printf '  %-12s %4s conns  %-13s %9s req/s  p50 %7s µs  p99 %8s µs  errors %s (non-2xx %s, socket %s)  peak RSS %s KiB (anonymous %s KiB)  server CPU %s µs/req\n' \
     "$backend" "$conns" "$name" "$rps" "$p50_us" "$p99_us" "$((status + socket))" "$status" "$socket" "$peak" "$anon" "$cpu_us" >&2
+}
+
+# run_case BACKEND CONNS NAME METHOD PATH BODY TOKEN: the case, ROUNDS times, each run right
+# after a run of the bare baseline (recorded as bare@BACKEND under the case's name).
+run_case() {
+  local backend=$1 conns=$2 name=$3 method=$4 path=$5 body=$6 token=$7 round
+  if [ -n "$only" ] && [[ " $only " != *" $name "* ]]; then return 0; fi
+  for round in $(seq 1 "$rounds"); do
+    run_once "bare@$backend" "$bare_pid" "$bare_base" "$conns" "$name" "$round" GET /items "" ""
+    run_once "$backend" "$server_pid" "$base" "$conns" "$name" "$round" "$method" "$path" "$body" "$token"
+  done
 }
 
 check_ok() { # METHOD PATH BODY TOKEN: one request, must be 2xx
@@ -331,33 +373,26 @@ check_ok() { # METHOD PATH BODY TOKEN: one request, must be 2xx
   case "$code" in 2*) ;; *) cat "$work/check.out" >&2; die "$method $path answered $code" ;; esac
 }
 
-# run_suite BACKEND TOKEN ALERT_ID WITH_NON_DATA
+# run_suite BACKEND TOKEN ALERT_ID WITH_SIGN_IN
 run_suite() {
-  local backend=$1 token=$2 alert=$3 all=$4 conns
+  local backend=$1 token=$2 alert=$3 sign_in=$4 conns
   local login_body="{\"email\":\"$email\",\"password\":\"$password\"}"
   check_ok GET /health "" ""
-  check_ok GET /api/items/ "" "$token"
+  check_ok GET "/api/items/?limit=3" "" "$token"
   check_ok GET "/api/alerts/$alert" "" "$token"
   check_ok POST /api/items/ '{"name":"bench item"}' "$token"
-  if [ "$all" = 1 ]; then
-    check_ok GET /api/openapi.json "" ""
-    check_ok POST /api/user/login "$login_body" ""
-  fi
+  [ "$sign_in" = 1 ] && check_ok POST /api/user/login "$login_body" ""
   for conns in $connections; do
     run_case "$backend" "$conns" health GET /health "" ""
+    # A 3-row page: the same JSON as the baseline's, behind authentication, tenant proof and SQL.
+    run_case "$backend" "$conns" items_list_3 GET "/api/items/?limit=3" "" "$token"
     run_case "$backend" "$conns" items_list GET /api/items/ "" "$token"
-    # The same list with a one-row page: the fixed cost of an authenticated, tenant-scoped list,
-    # so the per-row cost of items_list shows as the difference.
-    run_case "$backend" "$conns" items_list_1 GET "/api/items/?limit=1" "" "$token"
     run_case "$backend" "$conns" alert_get GET "/api/alerts/$alert" "" "$token"
-    if [ "$all" = 1 ]; then
-      run_case "$backend" "$conns" openapi GET /api/openapi.json "" ""
-    fi
     run_case "$backend" "$conns" items_create POST /api/items/ '{"name":"bench item"}' "$token"
   done
   # Sign-in last, at every connection count: each attempt hashes a password with argon2 (7 MiB
   # apiece, at most one per core at a time), which would inflate the later cases' peak RSS.
-  if [ "$all" = 1 ]; then
+  if [ "$sign_in" = 1 ]; then
     for conns in $connections; do
       run_case "$backend" "$conns" login POST /api/user/login "$login_body" ""
     done
@@ -372,16 +407,16 @@ seed_via_api() { # TOKEN -> prints the id of one alert; 100 items
   post_json /api/alerts/ '{"title":"bench alert","severity":"warning"}' "$token" | json_int id
 }
 
-profile() { # NAME PATH TOKEN: perf cpu-clock samples of the server under 16 connections
-  local name=$1 path=$2 token=$3 lua="$work/profile-$1.lua"
+profile() { # NAME PATH TOKEN [PID BASE]: perf cpu-clock samples of a server under 16 connections
+  local name=$1 path=$2 token=$3 pid=${4:-$server_pid} url=${5:-$base} lua="$work/profile-$1.lua"
   mkdir -p "$profile_dir"
   write_lua "$lua" GET "" "$token"
   log "profiling $name (perf record -e cpu-clock, ${duration}s)"
-  perf record -q -e cpu-clock -F 2000 -p "$server_pid" -o "$work/perf-$name.data" -- sleep "$duration" \
+  perf record -q -e cpu-clock -F 2000 -p "$pid" -o "$work/perf-$name.data" -- sleep "$duration" \
     >/dev/null 2>&1 &
   local perf_pid=$!
   started_pids+=("$perf_pid")
-  wrk -t2 -c16 -d"${duration}s" --timeout 10s -s "$lua" "$base$path" >/dev/null 2>&1 || true
+  wrk -t2 -c16 -d"${duration}s" --timeout 10s -s "$lua" "$url$path" >/dev/null 2>&1 || true
   wait "$perf_pid" 2>/dev/null || true
   perf report -i "$work/perf-$name.data" --stdio --no-children --sort dso,symbol 2>/dev/null \
     | grep -v '^$' | head -n 400 >"$profile_dir/perf-$name.txt" || true
@@ -392,7 +427,8 @@ profile() { # NAME PATH TOKEN: perf cpu-clock samples of the server under 16 con
 
 # ---------------------------------------------------------------------------------------------
 # Main run: SQLite on the embedded defaults
-log "work dir $work; ${duration}s per case; connections: $connections"
+log "work dir $work; ${duration}s per run, $rounds rounds; connections: $connections"
+start_bare
 start_server sqlite "sqlite://$work/main.db?mode=rwc"
 log "creating user $email in tenant $tenant"
 "$bin" users create --email "$email" --tenant "$tenant" --temporary-password "$temp_password" \
@@ -405,8 +441,9 @@ alert_id=$(seed_via_api "$token")
 run_suite sqlite "$token" "$alert_id" 1
 if [ -n "$profile_dir" ]; then
   profile items_list /api/items/ "$token"
-  profile items_list_1 "/api/items/?limit=1" "$token"
+  profile items_list_3 "/api/items/?limit=3" "$token"
   profile health /health ""
+  profile bare /items "" "$bare_pid" "$bare_base"
 fi
 stop_server
 
@@ -475,8 +512,8 @@ SQL
     [ -n "$token" ] || die "no access token on the scale-$db server"
     cursor=$(deep_cursor "$token")
     for conns in 16; do
-      run_case "scale-$db" "$conns" first_page GET /api/items/ "" "$token"
-      run_case "scale-$db" "$conns" deep_page GET "/api/items/?cursor=$cursor" "" "$token"
+      run_once "scale-$db" "$server_pid" "$base" "$conns" first_page 1 GET /api/items/ "" "$token"
+      run_once "scale-$db" "$server_pid" "$base" "$conns" deep_page 1 GET "/api/items/?cursor=$cursor" "" "$token"
     done
     stop_server
   done
@@ -485,19 +522,35 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Report
 report() {
-  echo "### Load cases ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, ${duration}s per case)"
+  echo "### Load cases ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, ${duration}s per run, median of $rounds rounds, each paired with a bare-axum run)"
   echo
-  echo "| backend | conns | case | req/s | p50 (ms) | p99 (ms) | errors | peak RSS (MiB) | of it anonymous (MiB) | server CPU (µs/req) | req/s vs /health |"
-  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| backend | conns | case | req/s | baseline req/s | **% of baseline** | p50 (ms) | p99 (ms) | baseline p99 (ms) | server CPU (µs/req) | baseline CPU (µs/req) | CPU: baseline ÷ case | errors | peak RSS (MiB) | of it anonymous (MiB) |"
+  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   awk -F'\t' '
-    $1 !~ /^scale-/ { if ($3 == "health") base[$1 FS $2] = $4; row[NR] = $0 }
+    function median(list,    v, n, i, j, t) {
+      n = split(list, v, " ")
+      for (i = 2; i <= n; i++) { t = v[i] + 0; for (j = i - 1; j >= 1 && v[j] + 0 > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+      return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+    }
+    function pct(x) { return sprintf(x < 10 ? "%.1f %%" : "%.0f %%", x) }
+    $1 ~ /^scale-/ { next }
+    {
+      k = $1 FS $2 FS $3
+      if (!(k in seen)) { seen[k] = 1; order[++n] = k }
+      rps[k] = rps[k] " " $4; p50[k] = p50[k] " " $5; p99[k] = p99[k] " " $6; cpu[k] = cpu[k] " " $9
+      err[k] += $7; if ($8 > peak[k]) peak[k] = $8; if ($10 > anon[k]) anon[k] = $10
+    }
     END {
-      for (i = 1; i <= NR; i++) {
-        if (!(i in row)) continue
-        split(row[i], f, "\t")
-        b = base[f[1] FS f[2]]
-        printf "| %s | %s | %s | %s | %.2f | %.2f | %s | %.1f | %.1f | %s | %s |\n", f[1], f[2], f[3], f[4],
-          f[5] / 1000, f[6] / 1000, f[7], f[8] / 1024, f[10] / 1024, f[9], (b > 0 ? sprintf(100 * f[4] / b < 10 ? "%.1f %%" : "%.0f %%", 100 * f[4] / b) : "-")
+      for (i = 1; i <= n; i++) {
+        k = order[i]; split(k, f, FS)
+        if (f[1] ~ /^bare@/) continue
+        b = "bare@" f[1] FS f[2] FS f[3]
+        r = median(rps[k]); c = median(cpu[k])
+        br = (b in seen) ? median(rps[b]) : 0; bc = (b in seen) ? median(cpu[b]) : 0
+        printf "| %s | %s | %s | %.0f | %s | **%s** | %.2f | %.2f | %s | %.1f | %s | %s | %s | %.1f | %.1f |\n", f[1], f[2], f[3], r,
+          (br > 0 ? sprintf("%.0f", br) : "-"), (br > 0 ? pct(100 * r / br) : "-"), median(p50[k]) / 1000, median(p99[k]) / 1000,
+          (b in seen ? sprintf("%.2f", median(p99[b]) / 1000) : "-"), c, (bc > 0 ? sprintf("%.1f", bc) : "-"),
+          (bc > 0 && c > 0 ? pct(100 * bc / c) : "-"), err[k], peak[k] / 1024, anon[k] / 1024
       }
     }' "$results"
   if [ "$scale" = 1 ]; then

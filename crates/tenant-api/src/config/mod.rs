@@ -104,14 +104,22 @@ impl AllowedHosts {
         let Self::Only(patterns) = self else {
             return true;
         };
-        let host = strip_port(host).to_ascii_lowercase();
+        let host = strip_port(host);
         patterns
             .iter()
             .any(|pattern| match pattern.strip_prefix('.') {
-                Some(domain) => host == domain || host.ends_with(pattern.as_str()),
-                None => host == *pattern,
+                Some(domain) => {
+                    host.eq_ignore_ascii_case(domain) || ends_with_ignore_ascii_case(host, pattern)
+                }
+                None => host.eq_ignore_ascii_case(pattern),
             })
     }
+}
+
+/// `text` ends with `suffix`, ASCII letters compared without case (no allocation per request).
+fn ends_with_ignore_ascii_case(text: &str, suffix: &str) -> bool {
+    text.len() >= suffix.len()
+        && text.as_bytes()[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 /// Removes a `:port` suffix from a `Host` value, keeping bracketed IPv6 literals intact.

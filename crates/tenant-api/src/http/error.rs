@@ -157,11 +157,13 @@ impl ApiError {
     }
 }
 
+/// The cause of a 500, carried in the response's extensions to the edge, which logs it with the
+/// request id (see `http/edge.rs`); never sent.
+#[derive(Clone, Debug)]
+pub(crate) struct InternalCause(pub(crate) std::sync::Arc<anyhow::Error>);
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let Self::Internal(cause) = &self {
-            tracing::error!(error = ?cause, "request failed");
-        }
         let status = self.status();
         let body = ErrorBody {
             code: self.code().to_owned(),
@@ -193,6 +195,11 @@ impl IntoResponse for ApiError {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
             }
             _ => {}
+        }
+        if let Self::Internal(cause) = self {
+            response
+                .extensions_mut()
+                .insert(InternalCause(std::sync::Arc::new(cause)));
         }
         response
     }

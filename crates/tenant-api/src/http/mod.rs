@@ -7,6 +7,7 @@
 pub mod alerts;
 pub mod console;
 mod doc_parts;
+mod edge;
 pub mod error;
 pub mod extract;
 pub mod health;
@@ -15,6 +16,7 @@ pub mod metrics;
 mod middleware;
 pub mod openapi;
 pub mod pagination;
+mod request_id;
 mod routes;
 pub mod user;
 

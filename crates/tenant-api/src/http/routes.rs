@@ -22,7 +22,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .fallback(middleware::not_found)
         .method_not_allowed_fallback(middleware::method_not_allowed)
         .layer(DefaultBodyLimit::max(config.limits.max_body_bytes));
-    middleware::apply(api, state.clone(), config).with_state(state)
+    middleware::apply(api, &state, config).with_state(state)
 }
 
 /// Registers a route both with and without a trailing slash, as the original API accepted both.

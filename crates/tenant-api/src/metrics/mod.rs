@@ -1,9 +1,12 @@
 //! Prometheus metrics, all through one `prometheus-client` registry: requests by route and
-//! status, latency, sign-in outcomes, throttling, plus the verifier's counters (outcomes, JWKS
-//! fetches, key age) collected at scrape time.
+//! status, latency (`requests.rs`), sign-in outcomes, throttling, plus the verifier's counters
+//! (outcomes, JWKS fetches, key age) collected at scrape time.
+
+mod requests;
+
+pub use requests::{EndpointMetrics, RequestMetrics};
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use cognito_verify::Verifier;
 use prometheus_client::collector::Collector;
@@ -12,42 +15,21 @@ use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetri
 use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::ConstGauge;
-use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::metrics::MetricType;
 use prometheus_client::registry::Registry;
 
 use crate::cognito::CognitoError;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct RequestLabels {
-    method: String,
-    route: String,
-    status: u16,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct RouteLabels {
-    route: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct OutcomeLabels {
     outcome: String,
-}
-
-type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
-
-fn latency_histogram() -> Histogram {
-    // 100 µs .. ~3.3 s
-    Histogram::new(exponential_buckets(0.0001, 2.0, 16))
 }
 
 /// The service's metrics registry.
 #[derive(Clone)]
 pub struct Metrics {
     registry: Arc<Registry>,
-    requests: Family<RequestLabels, Counter>,
-    latency: LatencyFamily,
+    requests: RequestMetrics,
     logins: Family<OutcomeLabels, Counter>,
     throttled: Counter,
 }
@@ -74,18 +56,8 @@ impl Metrics {
         if let Some(verifier) = verifier {
             registry.register_collector(Box::new(VerifierCollector(verifier)));
         }
-        let requests = Family::<RequestLabels, Counter>::default();
-        registry.register(
-            "http_requests",
-            "HTTP requests by route and status",
-            requests.clone(),
-        );
-        let latency: LatencyFamily = Family::new_with_constructor(latency_histogram);
-        registry.register(
-            "http_request_duration_seconds",
-            "HTTP request latency by route",
-            latency.clone(),
-        );
+        let requests = RequestMetrics::default();
+        registry.register_collector(Box::new(requests.clone()));
         let logins = Family::<OutcomeLabels, Counter>::default();
         registry.register("logins", "Sign-in attempts by outcome", logins.clone());
         let throttled = Counter::default();
@@ -97,26 +69,14 @@ impl Metrics {
         Self {
             registry: Arc::new(registry),
             requests,
-            latency,
             logins,
             throttled,
         }
     }
 
-    /// Counts one request.
-    pub fn request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
-        self.requests
-            .get_or_create(&RequestLabels {
-                method: method.to_owned(),
-                route: route.to_owned(),
-                status,
-            })
-            .inc();
-        self.latency
-            .get_or_create(&RouteLabels {
-                route: route.to_owned(),
-            })
-            .observe(elapsed.as_secs_f64());
+    /// The request counters and latency histograms, for the edge layer.
+    pub fn requests(&self) -> RequestMetrics {
+        self.requests.clone()
     }
 
     /// Counts one sign-in attempt.
