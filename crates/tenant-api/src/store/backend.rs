@@ -1,21 +1,21 @@
-//! The store traits implemented once for any sqlx backend.
+//! The store traits implemented once over each backend's statements.
 //!
 //! Both backends run the same SQL, kept with each entity (`items.rs`, `alerts.rs`,
-//! `sign_outs.rs`). Writes go through sqlx here and run in each backend's tenant scope
-//! (`scoped_rows`, `scoped_execute`): on PostgreSQL a transaction that sets `app.tenant_id` for
-//! row-level security, on SQLite the single writer connection (every operation is one
-//! statement, atomic on its own, so a transaction would only add two round trips). Reads are each backend's own `fetch_*` methods: sqlx on PostgreSQL, in-place rusqlite
-//! on SQLite (see `sqlite/readers.rs`). A macro instead of generics keeps the sqlx trait bounds
-//! out of sight.
+//! `sign_outs.rs`), each in its own way: PostgreSQL through sqlx, every tenant statement in a
+//! transaction that sets `app.tenant_id` for row-level security (`postgres.rs`); SQLite through
+//! rusqlite, reads in place (`sqlite/readers.rs`) and writes on one writer thread that commits
+//! them in groups (`sqlite/writer.rs`). What is common — the stamp of the store's clock, an
+//! absent row as `NotFound` — is here. A macro instead of generics keeps the backends' own
+//! types out of the traits.
 
-/// Implements `ItemStore`, `AlertStore`, `SignOutStore` and `Ping` for `$store` on database
-/// `$db`. The store has a `clock` field (the time of `created_at`/`updated_at`) and provides
-/// `scoped_rows(&ScopedTenant, query)` and `scoped_execute(&ScopedTenant, query)` (one statement
-/// in the tenant's scope: converted rows, rows affected),
-/// `write_pool()` (for the tenant-less sign-out records) and the reads `fetch_item_page`,
-/// `fetch_item`, `fetch_alert_page`, `fetch_alert`, `fetch_sign_outs_since` and `fetch_ping`.
+/// Implements `ItemStore`, `AlertStore`, `SignOutStore` and `Ping` for `$store`. The store has a
+/// `clock` field (the time of `created_at`/`updated_at`) and provides, as async methods, the
+/// reads `fetch_item_page`, `fetch_item`, `fetch_alert_page`, `fetch_alert`,
+/// `fetch_sign_outs_since` and `fetch_ping`, and the writes `insert_item`, `update_item_name`,
+/// `delete_item_row`, `insert_alert`, `update_alert_acknowledged`, `delete_alert_row` (rows
+/// deleted), `upsert_sign_out` and `delete_sign_outs_before` (rows deleted).
 macro_rules! impl_stores {
-    ($store:ty, $db:ty) => {
+    ($store:ty) => {
         #[async_trait::async_trait]
         impl $crate::store::ItemStore for $store {
             async fn list_items(
@@ -32,14 +32,8 @@ macro_rules! impl_stores {
                 owner_sub: &str,
                 name: &ItemName,
             ) -> Result<Item, StoreError> {
-                let query = sqlx::query_as::<$db, $crate::store::items::ItemRow>(
-                    $crate::store::items::INSERT_ITEM,
-                )
-                .bind(tenant.as_str())
-                .bind(owner_sub)
-                .bind(name.as_str())
-                .bind(now(&*self.clock));
-                returned(self.scoped_rows(tenant, query).await?)
+                self.insert_item(tenant, owner_sub, name, now(&*self.clock))
+                    .await
             }
 
             async fn get_item(&self, tenant: &ScopedTenant, id: i64) -> Result<Item, StoreError> {
@@ -52,21 +46,12 @@ macro_rules! impl_stores {
                 id: i64,
                 name: &ItemName,
             ) -> Result<Item, StoreError> {
-                let query = sqlx::query_as::<$db, $crate::store::items::ItemRow>(
-                    $crate::store::items::RENAME_ITEM,
-                )
-                .bind(tenant.as_str())
-                .bind(id)
-                .bind(name.as_str())
-                .bind(now(&*self.clock));
-                returned(self.scoped_rows(tenant, query).await?)
+                self.update_item_name(tenant, id, name, now(&*self.clock))
+                    .await
             }
 
             async fn delete_item(&self, tenant: &ScopedTenant, id: i64) -> Result<(), StoreError> {
-                let query = sqlx::query::<$db>($crate::store::items::DELETE_ITEM)
-                    .bind(tenant.as_str())
-                    .bind(id);
-                if self.scoped_execute(tenant, query).await? == 0 {
+                if self.delete_item_row(tenant, id).await? == 0 {
                     return Err(StoreError::NotFound);
                 }
                 Ok(())
@@ -91,15 +76,8 @@ macro_rules! impl_stores {
                 title: &AlertTitle,
                 severity: Severity,
             ) -> Result<Alert, StoreError> {
-                let query = sqlx::query_as::<$db, $crate::store::alerts::AlertRow>(
-                    $crate::store::alerts::INSERT_ALERT,
-                )
-                .bind(tenant.as_str())
-                .bind(owner_sub)
-                .bind(title.as_str())
-                .bind(severity.as_str())
-                .bind(now(&*self.clock));
-                returned(self.scoped_rows(tenant, query).await?)
+                self.insert_alert(tenant, owner_sub, title, severity, now(&*self.clock))
+                    .await
             }
 
             async fn get_alert(
@@ -117,11 +95,7 @@ macro_rules! impl_stores {
                 owner_sub: &str,
                 id: i64,
             ) -> Result<(), StoreError> {
-                let query = sqlx::query::<$db>($crate::store::alerts::DELETE_ALERT)
-                    .bind(tenant.as_str())
-                    .bind(owner_sub)
-                    .bind(id);
-                if self.scoped_execute(tenant, query).await? == 0 {
+                if self.delete_alert_row(tenant, owner_sub, id).await? == 0 {
                     return Err(StoreError::NotFound);
                 }
                 Ok(())
@@ -133,14 +107,8 @@ macro_rules! impl_stores {
                 owner_sub: &str,
                 id: i64,
             ) -> Result<Alert, StoreError> {
-                let query = sqlx::query_as::<$db, $crate::store::alerts::AlertRow>(
-                    $crate::store::alerts::ACK_ALERT,
-                )
-                .bind(tenant.as_str())
-                .bind(owner_sub)
-                .bind(id)
-                .bind(now(&*self.clock));
-                returned(self.scoped_rows(tenant, query).await?)
+                self.update_alert_acknowledged(tenant, owner_sub, id, now(&*self.clock))
+                    .await
             }
         }
 
@@ -152,13 +120,7 @@ macro_rules! impl_stores {
                 at: i64,
                 expires_at: i64,
             ) -> Result<(), StoreError> {
-                sqlx::query::<$db>($crate::store::sign_outs::UPSERT_SIGN_OUT)
-                    .bind(sub)
-                    .bind(at)
-                    .bind(expires_at)
-                    .execute(self.write_pool())
-                    .await?;
-                Ok(())
+                self.upsert_sign_out(sub, at, expires_at).await
             }
 
             async fn sign_outs_since(&self, since: i64) -> Result<Vec<(String, i64)>, StoreError> {
@@ -166,11 +128,7 @@ macro_rules! impl_stores {
             }
 
             async fn purge_sign_outs(&self, now: i64) -> Result<u64, StoreError> {
-                let done = sqlx::query::<$db>($crate::store::sign_outs::PURGE_SIGN_OUTS)
-                    .bind(now)
-                    .execute(self.write_pool())
-                    .await?;
-                Ok(done.rows_affected())
+                self.delete_sign_outs_before(now).await
             }
         }
 

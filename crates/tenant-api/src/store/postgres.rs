@@ -17,6 +17,7 @@ use crate::domain::item::{Item, ItemName};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::tenant::TenantId;
 use crate::tenancy::ScopedTenant;
+use time::OffsetDateTime;
 
 /// Tenant data in PostgreSQL.
 #[derive(Clone)]
@@ -48,11 +49,6 @@ impl PgStore {
             .run(&self.pool)
             .await?;
         Ok(())
-    }
-
-    /// PostgreSQL handles concurrent writers itself: one pool serves both.
-    fn write_pool(&self) -> &PgPool {
-        &self.pool
     }
 
     /// Opens a transaction whose row-level security policies admit only `tenant`'s rows.
@@ -169,7 +165,111 @@ fn begin_scoped(tenant: &TenantId) -> Result<String, sqlx::Error> {
     ))
 }
 
-impl_stores!(PgStore, Postgres);
+/// The writes, each one statement in the tenant's scope (PostgreSQL runs concurrent writers
+/// itself: the one pool serves reads and writes).
+impl PgStore {
+    async fn insert_item(
+        &self,
+        tenant: &ScopedTenant,
+        owner_sub: &str,
+        name: &ItemName,
+        at: OffsetDateTime,
+    ) -> Result<Item, StoreError> {
+        let query = sqlx::query_as::<_, ItemRow>(items::INSERT_ITEM)
+            .bind(tenant.as_str())
+            .bind(owner_sub)
+            .bind(name.as_str())
+            .bind(at);
+        returned(self.scoped_rows(tenant, query).await?)
+    }
+
+    async fn update_item_name(
+        &self,
+        tenant: &ScopedTenant,
+        id: i64,
+        name: &ItemName,
+        at: OffsetDateTime,
+    ) -> Result<Item, StoreError> {
+        let query = sqlx::query_as::<_, ItemRow>(items::RENAME_ITEM)
+            .bind(tenant.as_str())
+            .bind(id)
+            .bind(name.as_str())
+            .bind(at);
+        returned(self.scoped_rows(tenant, query).await?)
+    }
+
+    async fn delete_item_row(&self, tenant: &ScopedTenant, id: i64) -> Result<u64, StoreError> {
+        let query = sqlx::query(items::DELETE_ITEM)
+            .bind(tenant.as_str())
+            .bind(id);
+        self.scoped_execute(tenant, query).await
+    }
+
+    async fn insert_alert(
+        &self,
+        tenant: &ScopedTenant,
+        owner_sub: &str,
+        title: &AlertTitle,
+        severity: Severity,
+        at: OffsetDateTime,
+    ) -> Result<Alert, StoreError> {
+        let query = sqlx::query_as::<_, AlertRow>(alerts::INSERT_ALERT)
+            .bind(tenant.as_str())
+            .bind(owner_sub)
+            .bind(title.as_str())
+            .bind(severity.as_str())
+            .bind(at);
+        returned(self.scoped_rows(tenant, query).await?)
+    }
+
+    async fn update_alert_acknowledged(
+        &self,
+        tenant: &ScopedTenant,
+        owner_sub: &str,
+        id: i64,
+        at: OffsetDateTime,
+    ) -> Result<Alert, StoreError> {
+        let query = sqlx::query_as::<_, AlertRow>(alerts::ACK_ALERT)
+            .bind(tenant.as_str())
+            .bind(owner_sub)
+            .bind(id)
+            .bind(at);
+        returned(self.scoped_rows(tenant, query).await?)
+    }
+
+    async fn delete_alert_row(
+        &self,
+        tenant: &ScopedTenant,
+        owner_sub: &str,
+        id: i64,
+    ) -> Result<u64, StoreError> {
+        let query = sqlx::query(alerts::DELETE_ALERT)
+            .bind(tenant.as_str())
+            .bind(owner_sub)
+            .bind(id);
+        self.scoped_execute(tenant, query).await
+    }
+
+    async fn upsert_sign_out(&self, sub: &str, at: i64, expires_at: i64) -> Result<(), StoreError> {
+        sqlx::query(sign_outs::UPSERT_SIGN_OUT)
+            .bind(sub)
+            .bind(at)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_sign_outs_before(&self, now: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query(sign_outs::PURGE_SIGN_OUTS)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+impl_stores!(PgStore);
 
 #[cfg(test)]
 mod tests {

@@ -1,23 +1,22 @@
 //! SQLite backend: one file, WAL mode, the default for a single instance.
 //!
-//! Writes and migrations go through sqlx's single writer connection; reads run in place through
-//! [`readers`] (why: see that module).
+//! Reads run in place through [`readers`]; writes queue for the one writer thread, which
+//! commits them in groups ([`writer`], the statements in [`writes`]); migrations go through sqlx.
+//! Why each: see those modules.
 
 mod readers;
 mod reads;
+mod writer;
+mod writes;
 
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::query::{Query, QueryAs};
-use sqlx::sqlite::{
-    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
-};
-use sqlx::{FromRow, Sqlite, SqlitePool};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
 
-use super::backend::{convert, impl_stores, now, returned};
+use super::backend::{impl_stores, now};
 use super::StoreError;
 use crate::clock::Clock;
 use crate::domain::alert::{Alert, AlertTitle, Severity};
@@ -25,15 +24,20 @@ use crate::domain::item::{Item, ItemName};
 use crate::domain::page::{Page, PageRequest};
 use crate::tenancy::ScopedTenant;
 use readers::Readers;
+use writer::Writer;
 
 /// Bytes of WAL kept on disk after a checkpoint has reset it (SQLite's default keeps all).
 const JOURNAL_SIZE_LIMIT: u64 = 64 << 20;
 
 /// Tenant data in SQLite.
 pub struct SqliteStore {
-    /// SQLite admits one writer at a time. Writers queue here, in order, instead of racing for
-    /// the lock and sleeping in SQLite's busy handler (which put 40–70 ms on write p99).
-    writer: SqlitePool,
+    /// Creates the file and applies migrations (sqlx's migrator); kept open, so that WAL's
+    /// shared-memory file outlives idle periods.
+    migrator: SqlitePool,
+    /// SQLite admits one writer at a time. Writes queue for this one, in order, instead of
+    /// racing for the lock and sleeping in SQLite's busy handler (which put 40–70 ms on write
+    /// p99), and are committed in groups.
+    writer: Writer,
     /// Read connections, used in place.
     readers: Readers,
     /// The time rows are stamped with.
@@ -66,7 +70,7 @@ impl SqliteStore {
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::from(sqlx::Error::Io(e)))?;
         }
-        let writer = SqlitePoolOptions::new()
+        let migrator = SqlitePoolOptions::new()
             .max_connections(1)
             // A local file connection cannot go stale; testing it would cost a round trip to
             // sqlx's connection thread on every write.
@@ -76,8 +80,10 @@ impl SqliteStore {
             .acquire_timeout(timeout)
             .connect_with(options)
             .await?;
+        let writer = Writer::open(&file, timeout)?;
         let readers = Readers::open(&file)?;
         Ok(Self {
+            migrator,
             writer,
             readers,
             clock,
@@ -87,38 +93,9 @@ impl SqliteStore {
     /// Applies pending migrations.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         sqlx::migrate!("./migrations/sqlite")
-            .run(&self.writer)
+            .run(&self.migrator)
             .await?;
         Ok(())
-    }
-
-    /// The pool of the single writer connection.
-    fn write_pool(&self) -> &SqlitePool {
-        &self.writer
-    }
-
-    /// Runs one `RETURNING` write on the single writer and converts its rows. SQLite has no
-    /// row-level security: every statement filters on the tenant itself.
-    async fn scoped_rows<'q, R, T>(
-        &self,
-        _tenant: &ScopedTenant,
-        query: QueryAs<'q, Sqlite, R, SqliteArguments<'q>>,
-    ) -> Result<Vec<T>, StoreError>
-    where
-        R: for<'r> FromRow<'r, SqliteRow> + Send + Unpin,
-        T: TryFrom<R, Error = sqlx::Error>,
-    {
-        let rows = query.fetch_all(&self.writer).await?;
-        Ok(convert(rows)?)
-    }
-
-    /// Runs one write on the single writer: rows affected.
-    async fn scoped_execute<'q>(
-        &self,
-        _tenant: &ScopedTenant,
-        query: Query<'q, Sqlite, SqliteArguments<'q>>,
-    ) -> Result<u64, StoreError> {
-        Ok(query.execute(&self.writer).await?.rows_affected())
     }
 
     async fn fetch_item_page(
@@ -170,7 +147,7 @@ impl SqliteStore {
     }
 }
 
-impl_stores!(SqliteStore, Sqlite);
+impl_stores!(SqliteStore);
 
 /// Whether `url` names an in-memory SQLite database, which this store cannot serve: it would
 /// vanish with the process, and its read connections would each see a database of their own.

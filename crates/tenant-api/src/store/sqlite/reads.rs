@@ -85,7 +85,7 @@ pub(super) fn ping(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// Columns: id, tenant_id, owner_sub, name, created_at, updated_at.
-fn item_from(row: &Row<'_>, tenant: &ScopedTenant) -> rusqlite::Result<Item> {
+pub(super) fn item_from(row: &Row<'_>, tenant: &ScopedTenant) -> rusqlite::Result<Item> {
     Ok(Item {
         id: row.get(0)?,
         tenant_id: tenant.id().clone(),
@@ -97,7 +97,7 @@ fn item_from(row: &Row<'_>, tenant: &ScopedTenant) -> rusqlite::Result<Item> {
 }
 
 /// Columns: id, tenant_id, owner_sub, title, severity, created_at, acknowledged_at.
-fn alert_from(row: &Row<'_>, tenant: &ScopedTenant) -> rusqlite::Result<Alert> {
+pub(super) fn alert_from(row: &Row<'_>, tenant: &ScopedTenant) -> rusqlite::Result<Alert> {
     let severity = row.get_ref(4)?.as_str()?;
     Ok(Alert {
         id: row.get(0)?,
