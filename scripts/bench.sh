@@ -171,21 +171,27 @@ if [ "$external_idp" = 1 ]; then
   log "identity provider at $COGNITO_ENDPOINT (separate process)"
 fi
 
+# listen_url PID LOG PROGRAM: the http://127.0.0.1:PORT that PROGRAM (pid PID) prints in LOG as
+# "PROGRAM listening on URL", waiting up to 60 s; dies if it exits or never says.
+listen_url() {
+  local pid=$1 logf=$2 program=$3 url=""
+  for _ in $(seq 1 600); do
+    url=$(sed -n "s/^$program listening on \(http:[^ ]*\).*/\1/p" "$logf" | head -n 1)
+    [ -n "$url" ] && break
+    kill -0 "$pid" 2>/dev/null || { cat "$logf" >&2; die "$program exited"; }
+    sleep 0.1
+  done
+  case "$url" in http://127.0.0.1:*) ;; *) cat "$logf" >&2; die "$program did not start on 127.0.0.1 (got '$url')" ;; esac
+  printf '%s' "$url"
+}
+
 # start_server NAME DATABASE_URL: starts tenant-api, sets server_pid and base.
 start_server() {
   local name=$1 url=$2 logf="$work/server-$1.log"
   DATABASE_URL="$url" BIND_ADDR=127.0.0.1:0 "$bin" serve >"$logf" 2>&1 &
   server_pid=$!
   started_pids+=("$server_pid")
-  base=""
-  for _ in $(seq 1 600); do
-    base=$(sed -n 's/^tenant-api listening on \(http:[^ ]*\).*/\1/p' "$logf" | head -n 1)
-    [ -n "$base" ] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$logf" >&2; die "server '$name' exited"; }
-    sleep 0.1
-  done
-  [ -n "$base" ] || { cat "$logf" >&2; die "server '$name' did not start within 60 s"; }
-  case "$base" in http://127.0.0.1:*) ;; *) die "unexpected listen address $base" ;; esac
+  base=$(listen_url "$server_pid" "$logf" tenant-api) || exit 1
   log "server '$name' (pid $server_pid) at $base"
 }
 
@@ -204,13 +210,7 @@ start_bare() {
   "$bare_bin" 127.0.0.1:0 >"$logf" 2>&1 &
   bare_pid=$!
   started_pids+=("$bare_pid")
-  bare_base=""
-  for _ in $(seq 1 100); do
-    bare_base=$(sed -n 's/^bare-axum listening on \(http:[^ ]*\).*/\1/p' "$logf" | head -n 1)
-    [ -n "$bare_base" ] && break
-    sleep 0.1
-  done
-  case "$bare_base" in http://127.0.0.1:*) ;; *) cat "$logf" >&2; die "bare-axum did not start" ;; esac
+  bare_base=$(listen_url "$bare_pid" "$logf" bare-axum) || exit 1
   log "bare-axum baseline (pid $bare_pid) at $bare_base"
 }
 

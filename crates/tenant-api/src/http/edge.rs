@@ -321,6 +321,8 @@ mod tests {
             r#"tenant_api_http_requests_total{method="GET",route="/ok",status="200"} 2"#,
             r#"tenant_api_http_requests_total{method="GET",route="unmatched",status="404"} 1"#,
             r#"tenant_api_http_request_duration_seconds_count{route="/ok"} 2"#,
+            "# HELP tenant_api_http_requests HTTP requests by route and status.\n",
+            "# TYPE tenant_api_http_request_duration_seconds histogram\n",
         ] {
             assert!(text.contains(needle), "missing {needle} in\n{text}");
         }

@@ -138,7 +138,7 @@ impl Collector for RequestMetrics {
             .sort_by(|a, b| (&*a.route, a.method.as_str()).cmp(&(&*b.route, b.method.as_str())));
         let mut family = encoder.encode_descriptor(
             "http_requests",
-            "HTTP requests by route and status",
+            "HTTP requests by route and status.",
             None,
             MetricType::Counter,
         )?;
@@ -155,7 +155,7 @@ impl Collector for RequestMetrics {
         }
         let mut family = encoder.encode_descriptor(
             "http_request_duration_seconds",
-            "HTTP request latency by route",
+            "HTTP request latency by route.",
             None,
             MetricType::Histogram,
         )?;
