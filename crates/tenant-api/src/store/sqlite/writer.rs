@@ -73,15 +73,13 @@ pub(super) struct Writer {
 impl Writer {
     /// Opens the write connection to the (migrated) database at `path` and starts its thread;
     /// a group waits at most `busy_timeout` for a lock held by another process.
-    pub(super) fn open(path: &Path, busy_timeout: Duration) -> rusqlite::Result<Self> {
+    pub(super) fn open(path: &Path, busy_timeout: Duration) -> Result<Self, StoreError> {
         let connection = connect(path, busy_timeout)?;
         let (jobs, queue) = mpsc::channel::<Box<dyn Job>>();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || serve(&connection, &queue))
-            .map_err(|e| {
-                rusqlite::Error::ToSqlConversionFailure(format!("writer thread: {e}").into())
-            })?;
+            .map_err(|e| StoreError::Database(Box::new(e)))?;
         Ok(Self { jobs })
     }
 
