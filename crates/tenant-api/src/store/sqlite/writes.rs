@@ -33,11 +33,9 @@ impl SqliteStore {
         );
         self.writer
             .write(move |c| {
-                let mut statement = c.prepare_cached(items::INSERT_ITEM)?;
                 let params =
                     named_params! {"$1": tenant.as_str(), "$2": owner_sub, "$3": name, "$4": at};
-                let rows = statement.query_map(params, |row| item_from(row, &tenant))?;
-                returned(rows.collect::<Result<Vec<_>, _>>()?)
+                returning(c, items::INSERT_ITEM, params, |row| item_from(row, &tenant))
             })
             .await
     }
@@ -52,10 +50,8 @@ impl SqliteStore {
         let (tenant, name, at) = (tenant.clone(), name.as_str().to_owned(), stamp(at)?);
         self.writer
             .write(move |c| {
-                let mut statement = c.prepare_cached(items::RENAME_ITEM)?;
                 let params = named_params! {"$1": tenant.as_str(), "$2": id, "$3": name, "$4": at};
-                let rows = statement.query_map(params, |row| item_from(row, &tenant))?;
-                returned(rows.collect::<Result<Vec<_>, _>>()?)
+                returning(c, items::RENAME_ITEM, params, |row| item_from(row, &tenant))
             })
             .await
     }
@@ -93,13 +89,13 @@ impl SqliteStore {
         );
         self.writer
             .write(move |c| {
-                let mut statement = c.prepare_cached(alerts::INSERT_ALERT)?;
                 let params = named_params! {
                     "$1": tenant.as_str(), "$2": owner_sub, "$3": title,
                     "$4": severity.as_str(), "$5": at,
                 };
-                let rows = statement.query_map(params, |row| alert_from(row, &tenant))?;
-                returned(rows.collect::<Result<Vec<_>, _>>()?)
+                returning(c, alerts::INSERT_ALERT, params, |row| {
+                    alert_from(row, &tenant)
+                })
             })
             .await
     }
@@ -114,11 +110,9 @@ impl SqliteStore {
         let (tenant, owner_sub, at) = (tenant.clone(), owner_sub.to_owned(), stamp(at)?);
         self.writer
             .write(move |c| {
-                let mut statement = c.prepare_cached(alerts::ACK_ALERT)?;
                 let params =
                     named_params! {"$1": tenant.as_str(), "$2": owner_sub, "$3": id, "$4": at};
-                let rows = statement.query_map(params, |row| alert_from(row, &tenant))?;
-                returned(rows.collect::<Result<Vec<_>, _>>()?)
+                returning(c, alerts::ACK_ALERT, params, |row| alert_from(row, &tenant))
             })
             .await
     }
@@ -158,6 +152,18 @@ impl SqliteStore {
             .write(move |c| execute(c, sign_outs::PURGE_SIGN_OUTS, named_params! {"$1": now}))
             .await
     }
+}
+
+/// Runs a one-row `RETURNING` write to completion (see `store::backend::returned`): its row.
+fn returning<T>(
+    connection: &Connection,
+    sql: &str,
+    params: &[(&str, &dyn rusqlite::ToSql)],
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<T, StoreError> {
+    let mut statement = connection.prepare_cached(sql)?;
+    let rows = statement.query_map(params, row)?;
+    returned(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Runs a statement without rows to completion: rows changed.
