@@ -115,12 +115,25 @@ pub struct Application {
 }
 
 impl Application {
-    /// Connects everything `config` names and binds `config.bind_addr` (port 0 allowed).
+    /// Connects everything `config` names and binds `config.bind_addr` (port 0 allowed); the
+    /// service reads the system's time.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let stores =
-            store::connect_with(&config.database_url, true, config.limits.database_timeout)
-                .await
-                .context("cannot open the database (DATABASE_URL)")?;
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// [`build`](Self::build), with the service's own time read from `clock`: the store's row
+    /// stamps, the sign-out registry and the expiry of cached tenant proofs, so a test can move
+    /// time. (Tokens are still issued and verified by the identity provider's and verifier's
+    /// clocks.)
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let stores = store::open(
+            &config.database_url,
+            true,
+            config.limits.database_timeout,
+            clock.clone(),
+        )
+        .await
+        .context("cannot open the database (DATABASE_URL)")?;
         let listener = TcpListener::bind(config.bind_addr)
             .await
             .with_context(|| format!("cannot listen on {} (BIND_ADDR/PORT)", config.bind_addr))?;
@@ -130,7 +143,7 @@ impl Application {
             let served = listener.local_addr().context("listening address")?;
             config.web = complete_web_config(idp, &config.data_dir, &config.web, served).await?;
         }
-        let (state, background) = build_state(&config, stores, &cognito).await?;
+        let (state, background) = build_state(&config, stores, &cognito, clock).await?;
         let router = crate::http::router(state.clone(), &config);
         Ok(Self {
             listener,
@@ -221,8 +234,8 @@ async fn build_state(
     config: &Config,
     stores: Stores,
     cognito: &CognitoSetup,
+    clock: Arc<dyn Clock>,
 ) -> anyhow::Result<(AppState, Vec<JoinHandle<()>>)> {
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let sign_outs = SignOutRegistry::load(stores.sign_outs.clone(), clock.clone())
         .await
         .context("cannot read sign-out records")?;

@@ -111,7 +111,7 @@ impl EnvSource {
 pub(super) fn load(env: &EnvSource) -> Result<Config, ConfigError> {
     let data_dir = PathBuf::from(env.get("DATA_DIR").unwrap_or("./data"));
     let database_url = match env.get("DATABASE_URL") {
-        Some(url) if url.starts_with("sqlite:") && crate::store::is_in_memory(url) => {
+        Some(url) if url.starts_with("sqlite:") && super::is_in_memory_sqlite(url) => {
             return Err(ConfigError::new(
                 "DATABASE_URL",
                 "names an in-memory SQLite database: its data would vanish with the process; \

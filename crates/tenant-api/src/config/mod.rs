@@ -4,6 +4,7 @@
 //! stops start-up with a [`ConfigError`] naming the variable, so misconfiguration never shows up
 //! later as a confusing runtime failure.
 
+mod database;
 mod env;
 mod tenancy;
 mod web;
@@ -15,6 +16,7 @@ use std::time::Duration;
 use cognito_verify::TokenUse;
 use secrecy::SecretString;
 
+pub use database::{is_in_memory_sqlite, DEFAULT_DATABASE_TIMEOUT};
 pub use env::{ConfigError, EnvSource};
 pub use tenancy::{TenancyConfig, TenantMode};
 pub use web::{WebConfig, CONSOLE_CALLBACK_PATH};
@@ -210,7 +212,7 @@ impl Config {
             limits: Limits {
                 max_body_bytes: 64 * 1024,
                 request_timeout: Duration::from_secs(30),
-                database_timeout: crate::store::DEFAULT_TIMEOUT,
+                database_timeout: DEFAULT_DATABASE_TIMEOUT,
                 shutdown_grace: Duration::from_secs(10),
             },
             throttle: ThrottleConfig {

@@ -1,15 +1,12 @@
-//! Alerts: the [`AlertStore`] contract, its SQL (one text for SQLite and PostgreSQL; every
-//! statement filters on `tenant_id = $1` and the owner) and its sqlx row. The backends only run
-//! these: writes in `backend.rs`, reads in `postgres.rs` and `sqlite/reads.rs`.
+//! Alerts: the [`AlertStore`] contract and its SQL, one text for SQLite and PostgreSQL; every
+//! statement filters on `tenant_id = $1` and the owner. Each backend runs it in its own
+//! `alerts.rs` (`sqlite/alerts.rs`, `postgres/alerts.rs`), with its bindings and row mapping.
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
 
-use super::backend::corrupt;
 use super::StoreError;
 use crate::domain::alert::{Alert, AlertTitle, Severity};
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::tenant::TenantId;
 use crate::tenancy::ScopedTenant;
 
 /// Alerts, each owned by one user within a tenant.
@@ -69,33 +66,3 @@ pub(super) const ACK_ALERT: &str =
      RETURNING id, tenant_id, owner_sub, title, severity, created_at, acknowledged_at";
 pub(super) const DELETE_ALERT: &str =
     "DELETE FROM alerts WHERE tenant_id = $1 AND owner_sub = $2 AND id = $3";
-
-/// An `alerts` row as stored.
-#[derive(sqlx::FromRow)]
-pub(super) struct AlertRow {
-    id: i64,
-    tenant_id: String,
-    owner_sub: String,
-    title: String,
-    severity: String,
-    created_at: OffsetDateTime,
-    acknowledged_at: Option<OffsetDateTime>,
-}
-
-impl TryFrom<AlertRow> for Alert {
-    type Error = sqlx::Error;
-    fn try_from(row: AlertRow) -> Result<Self, sqlx::Error> {
-        Ok(Alert {
-            id: row.id,
-            tenant_id: TenantId::parse(&row.tenant_id).map_err(|_| corrupt("tenant_id"))?,
-            owner_sub: row.owner_sub,
-            title: row.title,
-            severity: row
-                .severity
-                .parse::<Severity>()
-                .map_err(|_| corrupt("severity"))?,
-            created_at: row.created_at,
-            acknowledged_at: row.acknowledged_at,
-        })
-    }
-}

@@ -1,15 +1,12 @@
-//! Items: the [`ItemStore`] contract, its SQL (one text for SQLite and PostgreSQL; every
-//! statement filters on `tenant_id = $1`) and its sqlx row. The backends only run these: writes
-//! in `backend.rs`, reads in `postgres.rs` and `sqlite/reads.rs`.
+//! Items: the [`ItemStore`] contract and its SQL, one text for SQLite and PostgreSQL; every
+//! statement filters on `tenant_id = $1`. Each backend runs it in its own `items.rs`
+//! (`sqlite/items.rs`, `postgres/items.rs`), with its bindings and row mapping.
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
 
-use super::backend::corrupt;
 use super::StoreError;
 use crate::domain::item::{Item, ItemName};
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::tenant::TenantId;
 use crate::tenancy::ScopedTenant;
 
 /// Items, shared by every user of a tenant.
@@ -53,28 +50,3 @@ pub(super) const RENAME_ITEM: &str = "UPDATE items SET name = $3, updated_at = $
      WHERE tenant_id = $1 AND id = $2 \
      RETURNING id, tenant_id, owner_sub, name, created_at, updated_at";
 pub(super) const DELETE_ITEM: &str = "DELETE FROM items WHERE tenant_id = $1 AND id = $2";
-
-/// An `items` row as stored.
-#[derive(sqlx::FromRow)]
-pub(super) struct ItemRow {
-    id: i64,
-    tenant_id: String,
-    owner_sub: String,
-    name: String,
-    created_at: OffsetDateTime,
-    updated_at: OffsetDateTime,
-}
-
-impl TryFrom<ItemRow> for Item {
-    type Error = sqlx::Error;
-    fn try_from(row: ItemRow) -> Result<Self, sqlx::Error> {
-        Ok(Item {
-            id: row.id,
-            tenant_id: TenantId::parse(&row.tenant_id).map_err(|_| corrupt("tenant_id"))?,
-            owner_sub: row.owner_sub,
-            name: row.name,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        })
-    }
-}

@@ -1,5 +1,6 @@
-//! Sign-out records: the [`SignOutStore`] contract and its SQL (one text for both backends).
-//! Not tenant data: a sign-out is per user, across tenants.
+//! Sign-out records: the [`SignOutStore`] contract and its SQL (one text for both backends, run
+//! by `sqlite/sign_outs.rs` and `postgres/sign_outs.rs`). Not tenant data: a sign-out is per
+//! user, across tenants.
 
 use async_trait::async_trait;
 

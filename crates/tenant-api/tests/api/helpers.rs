@@ -61,10 +61,14 @@ pub async fn test_stores() -> crate::store_suite::TestStores {
     let dir = tempfile::tempdir().unwrap();
     let clock = tenant_api::clock::ManualClock::new(crate::store_suite::start());
     let url = fresh_database_url(dir.path()).await;
-    let stores =
-        tenant_api::store::connect_with_clock(&url, true, std::sync::Arc::new(clock.clone()))
-            .await
-            .unwrap();
+    let stores = tenant_api::store::open(
+        &url,
+        true,
+        tenant_api::config::DEFAULT_DATABASE_TIMEOUT,
+        std::sync::Arc::new(clock.clone()),
+    )
+    .await
+    .unwrap();
     crate::store_suite::TestStores {
         stores,
         clock,

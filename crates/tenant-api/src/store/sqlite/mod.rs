@@ -1,28 +1,32 @@
 //! SQLite backend: one file, WAL mode, the default for a single instance.
 //!
-//! Reads run in place through [`readers`]; writes queue for the one writer thread, which
-//! commits them in groups ([`writer`], the statements in [`writes`]); migrations go through sqlx.
-//! Why each: see those modules.
+//! Two primitives reach the database, both through the availability guard: [`SqliteStore::read`]
+//! runs a read in place on a pooled connection ([`readers`]), and [`SqliteStore::write`] queues a
+//! write for the one writer thread, which commits them in groups ([`writer`]); migrations go
+//! through sqlx. Each entity's statements, bindings and row mapping are in `items.rs`,
+//! `alerts.rs` and `sign_outs.rs`; what they share (running a statement to completion, timestamps
+//! as stored) is in [`rows`]. Why reads and writes run as they do: see those modules.
 
+mod alerts;
+mod items;
 mod readers;
-mod reads;
+mod rows;
+mod sign_outs;
 mod writer;
-mod writes;
 
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_trait::async_trait;
+use rusqlite::Connection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
-use super::backend::{impl_stores, now};
-use super::StoreError;
+use super::availability::Availability;
+use super::{Ping, StoreError};
 use crate::clock::Clock;
-use crate::domain::alert::{Alert, AlertTitle, Severity};
-use crate::domain::item::{Item, ItemName};
-use crate::domain::page::{Page, PageRequest};
-use crate::tenancy::ScopedTenant;
+use crate::config::is_in_memory_sqlite;
 use readers::Readers;
 use writer::Writer;
 
@@ -40,18 +44,23 @@ pub struct SqliteStore {
     writer: Writer,
     /// Read connections, used in place.
     readers: Readers,
+    /// Every read and write is bounded and failed fast while the database is down.
+    availability: Availability,
     /// The time rows are stamped with.
     clock: Arc<dyn Clock>,
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `url`; rows are stamped with `clock`'s time,
-    /// and a writer waits at most `timeout` for the database lock.
+    /// and a call (a writer waiting for the database lock included) may take at most `timeout`.
     pub async fn connect(
         url: &str,
         timeout: Duration,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StoreError> {
+        if is_in_memory_sqlite(url) {
+            return Err(StoreError::InMemory);
+        }
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -64,16 +73,13 @@ impl SqliteStore {
             .foreign_keys(true);
         // A fresh checkout has no data directory yet; SQLite creates the file but not its folder.
         let file = options.get_filename().to_owned();
-        if is_in_memory(url) {
-            return Err(StoreError::InMemory);
-        }
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::from(sqlx::Error::Io(e)))?;
         }
         let migrator = SqlitePoolOptions::new()
             .max_connections(1)
             // A local file connection cannot go stale; testing it would cost a round trip to
-            // sqlx's connection thread on every write.
+            // sqlx's connection thread on every use.
             .test_before_acquire(false)
             // Kept open, so WAL's shared-memory file outlives idle periods.
             .min_connections(1)
@@ -86,6 +92,7 @@ impl SqliteStore {
             migrator,
             writer,
             readers,
+            availability: Availability::new(timeout),
             clock,
         })
     }
@@ -98,59 +105,32 @@ impl SqliteStore {
         Ok(())
     }
 
-    async fn fetch_item_page(
+    /// Runs `read` on a pooled read connection, on this thread.
+    fn read<T>(
         &self,
-        tenant: &ScopedTenant,
-        page: PageRequest,
-    ) -> Result<Page<Item>, StoreError> {
-        let rows = self.readers.read(|conn| reads::items(conn, tenant, page))?;
-        Ok(Page::from_overfetch(rows, page, |item| item.id))
+        read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        self.availability.run_now(|| Ok(self.readers.read(read)?))
     }
 
-    async fn fetch_item(&self, tenant: &ScopedTenant, id: i64) -> Result<Item, StoreError> {
-        let item = self.readers.read(|conn| reads::item(conn, tenant, id))?;
-        item.ok_or(StoreError::NotFound)
+    /// Runs `work` (one statement) on the writer thread, in the next group to commit.
+    async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.availability.run(self.writer.write(work)).await
     }
 
-    async fn fetch_alert_page(
-        &self,
-        tenant: &ScopedTenant,
-        owner_sub: &str,
-        page: PageRequest,
-    ) -> Result<Page<Alert>, StoreError> {
-        let rows = self
-            .readers
-            .read(|conn| reads::alerts(conn, tenant, owner_sub, page))?;
-        Ok(Page::from_overfetch(rows, page, |alert| alert.id))
-    }
-
-    async fn fetch_alert(
-        &self,
-        tenant: &ScopedTenant,
-        owner_sub: &str,
-        id: i64,
-    ) -> Result<Alert, StoreError> {
-        let alert = self
-            .readers
-            .read(|conn| reads::alert(conn, tenant, owner_sub, id))?;
-        alert.ok_or(StoreError::NotFound)
-    }
-
-    async fn fetch_sign_outs_since(&self, since: i64) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(self
-            .readers
-            .read(|conn| reads::sign_outs_since(conn, since))?)
-    }
-
-    async fn fetch_ping(&self) -> Result<(), StoreError> {
-        Ok(self.readers.read(reads::ping)?)
+    /// The time to stamp a row with, as stored.
+    fn stamp(&self) -> Result<String, StoreError> {
+        rows::stamp(super::now(&*self.clock))
     }
 }
 
-impl_stores!(SqliteStore);
-
-/// Whether `url` names an in-memory SQLite database, which this store cannot serve: it would
-/// vanish with the process, and its read connections would each see a database of their own.
-pub(crate) fn is_in_memory(url: &str) -> bool {
-    url.contains(":memory:") || url.contains("mode=memory")
+#[async_trait]
+impl Ping for SqliteStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.read(|conn| conn.prepare_cached("SELECT 1")?.query_row([], |_| Ok(())))
+    }
 }

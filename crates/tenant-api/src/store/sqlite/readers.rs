@@ -6,8 +6,8 @@
 //! the service's hot path, so they run here instead, with rusqlite on the same `libsqlite3`: one
 //! indexed statement over at most `MAX_LIMIT + 1` rows, executed in place. That is tens of
 //! microseconds, and in WAL mode a reader never waits for the writer, so running it on the
-//! async worker costs less than any hand-off would. Writes and migrations stay on sqlx's single
-//! writer connection.
+//! async worker costs less than any hand-off would. Writes go to the writer thread
+//! (`writer.rs`); only migrations use sqlx.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};

@@ -11,7 +11,7 @@
 //! others of its group in place; a write whose caller has gone (the guard's budget ran out) is
 //! skipped, not run.
 //!
-//! Every statement is stepped to `SQLITE_DONE` (see `store::backend::returned`): the automatic
+//! Every statement is stepped to `SQLITE_DONE` (see `store::returned`): the automatic
 //! WAL checkpoint runs when the `COMMIT` completes.
 
 use std::panic::AssertUnwindSafe;
