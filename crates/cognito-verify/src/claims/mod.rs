@@ -36,6 +36,17 @@ impl CognitoClaims {
         }
     }
 
+    /// Types a JSON payload as `token_use`'s claims, checking only the claims' shapes: no
+    /// signature, issuer, audience or expiry check. For payloads verified elsewhere, and for
+    /// tests of code that consumes [`CognitoClaims`]; a token from a request goes through
+    /// [`Verifier::verify`](crate::Verifier::verify) instead.
+    pub fn from_verified_payload(token_use: TokenUse, payload: &[u8]) -> Result<Self, VerifyError> {
+        let mut all: Claims =
+            serde_json::from_slice(payload).map_err(|_| VerifyError::MalformedClaims)?;
+        all.payload = payload.to_vec();
+        Self::from_claims(token_use, all)
+    }
+
     /// The claims both kinds of token carry.
     pub fn common(&self) -> &CommonClaims {
         match self {
@@ -85,6 +96,13 @@ impl CognitoClaims {
             Self::Access(c) => c.scope.as_deref(),
             Self::Id(_) => None,
         }
+    }
+
+    /// Whether the token grants `scope`: one of the space-separated scopes exactly (a scope
+    /// that merely contains it does not count). Id tokens grant none.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scope()
+            .is_some_and(|granted| granted.split(' ').any(|s| s == scope))
     }
 
     /// Issue time, seconds since the epoch.
@@ -193,5 +211,29 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err, VerifyError::InvalidClaim("aud"));
+    }
+
+    #[test]
+    fn a_scope_counts_only_as_a_whole_word_and_id_tokens_have_none() {
+        let access = |scope: &str| {
+            CognitoClaims::from_claims(
+                TokenUse::Access,
+                object(json!({
+                    "sub": "s", "iss": "i", "client_id": "c", "exp": 2, "iat": 1,
+                    "token_use": "access", "scope": scope
+                })),
+            )
+            .unwrap()
+        };
+        let admin = "aws.cognito.signin.user.admin";
+        assert!(access("openid aws.cognito.signin.user.admin").has_scope(admin));
+        assert!(!access("openid email").has_scope(admin));
+        assert!(!access("x-aws.cognito.signin.user.admin-y").has_scope(admin));
+        let id = CognitoClaims::from_claims(
+            TokenUse::Id,
+            object(json!({"sub": "s", "iss": "i", "aud": "c", "exp": 2, "iat": 1})),
+        )
+        .unwrap();
+        assert!(!id.has_scope(admin));
     }
 }

@@ -53,8 +53,14 @@ enum Command {
 pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::from_env()?;
-    crate::telemetry::init(config.log_format);
-    match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    match command {
+        Command::Serve | Command::Idp { .. } => crate::telemetry::init(config.log_format),
+        Command::Users { .. } | Command::Migrate => {
+            crate::telemetry::init_for_command(config.log_format)
+        }
+    }
+    match command {
         Command::Serve => serve(config).await,
         Command::Idp {
             addr,

@@ -1,10 +1,9 @@
-//! Administrative calls: create users, move them between tenants, list them, sign them out.
+//! Administrative calls: create users, move them between tenants, look them up, list them.
 
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType, UserType};
 use rand::seq::SliceRandom;
 use rand::Rng;
 
-use super::error::classify;
 use super::{Cognito, CognitoError};
 
 /// A user just created.
@@ -96,18 +95,19 @@ impl Cognito {
             .or(generated.as_deref())
             .unwrap_or_default();
         let response = self
-            .client
-            .admin_create_user()
-            .user_pool_id(&self.pool_id)
-            .username(email)
-            .temporary_password(password)
-            .message_action(MessageActionType::Suppress)
-            .user_attributes(attribute("email", email)?)
-            .user_attributes(attribute("email_verified", "true")?)
-            .user_attributes(attribute(tenant_attribute, tenant)?)
-            .send()
-            .await
-            .map_err(classify)?;
+            .call(
+                self.client
+                    .admin_create_user()
+                    .user_pool_id(&self.pool_id)
+                    .username(email)
+                    .temporary_password(password)
+                    .message_action(MessageActionType::Suppress)
+                    .user_attributes(attribute("email", email)?)
+                    .user_attributes(attribute("email_verified", "true")?)
+                    .user_attributes(attribute(tenant_attribute, tenant)?)
+                    .send(),
+            )
+            .await?;
         let user = response.user().ok_or_else(|| CognitoError::Unexpected {
             code: "missing User".into(),
         })?;
@@ -125,26 +125,28 @@ impl Cognito {
 
     async fn add_to_group(&self, username: &str, group: &str) -> Result<(), CognitoError> {
         let created = self
-            .client
-            .create_group()
-            .user_pool_id(&self.pool_id)
-            .group_name(group)
-            .send()
-            .await
-            .map_err(classify);
+            .call(
+                self.client
+                    .create_group()
+                    .user_pool_id(&self.pool_id)
+                    .group_name(group)
+                    .send(),
+            )
+            .await;
         match created {
             Ok(_) => {}
             Err(CognitoError::Unexpected { code }) if code == "GroupExistsException" => {}
             Err(other) => return Err(other),
         }
-        self.client
-            .admin_add_user_to_group()
-            .user_pool_id(&self.pool_id)
-            .username(username)
-            .group_name(group)
-            .send()
-            .await
-            .map_err(classify)?;
+        self.call(
+            self.client
+                .admin_add_user_to_group()
+                .user_pool_id(&self.pool_id)
+                .username(username)
+                .group_name(group)
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
@@ -155,27 +157,29 @@ impl Cognito {
         tenant_attribute: &str,
         tenant: &str,
     ) -> Result<(), CognitoError> {
-        self.client
-            .admin_update_user_attributes()
-            .user_pool_id(&self.pool_id)
-            .username(email)
-            .user_attributes(attribute(tenant_attribute, tenant)?)
-            .send()
-            .await
-            .map_err(classify)?;
+        self.call(
+            self.client
+                .admin_update_user_attributes()
+                .user_pool_id(&self.pool_id)
+                .username(email)
+                .user_attributes(attribute(tenant_attribute, tenant)?)
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
     /// AdminGetUser: the internal username and `sub` for an email (or username).
     pub async fn lookup(&self, email_or_username: &str) -> Result<(String, String), CognitoError> {
         let response = self
-            .client
-            .admin_get_user()
-            .user_pool_id(&self.pool_id)
-            .username(email_or_username)
-            .send()
-            .await
-            .map_err(classify)?;
+            .call(
+                self.client
+                    .admin_get_user()
+                    .user_pool_id(&self.pool_id)
+                    .username(email_or_username)
+                    .send(),
+            )
+            .await?;
         let username = response.username().to_owned();
         let sub = response
             .user_attributes()
@@ -196,14 +200,15 @@ impl Cognito {
         let mut token: Option<String> = None;
         loop {
             let response = self
-                .client
-                .list_users()
-                .user_pool_id(&self.pool_id)
-                .limit(60)
-                .set_pagination_token(token.take())
-                .send()
-                .await
-                .map_err(classify)?;
+                .call(
+                    self.client
+                        .list_users()
+                        .user_pool_id(&self.pool_id)
+                        .limit(60)
+                        .set_pagination_token(token.take())
+                        .send(),
+                )
+                .await?;
             users.extend(
                 response
                     .users()
@@ -215,18 +220,6 @@ impl Cognito {
                 _ => return Ok(users),
             }
         }
-    }
-
-    /// AdminUserGlobalSignOut: revokes every refresh token of the user.
-    pub async fn admin_sign_out(&self, email_or_username: &str) -> Result<(), CognitoError> {
-        self.client
-            .admin_user_global_sign_out()
-            .user_pool_id(&self.pool_id)
-            .username(email_or_username)
-            .send()
-            .await
-            .map_err(classify)?;
-        Ok(())
     }
 }
 

@@ -1,6 +1,5 @@
 //! AdminGetUser with the service's own credentials: a user's state and attributes by username.
 
-use super::error::classify;
 use super::{Cognito, CognitoError, UserProfile};
 
 /// What AdminGetUser says about a user.
@@ -15,15 +14,15 @@ pub struct AdminUser {
 impl Cognito {
     /// AdminGetUser on `username` (needs `cognito-idp:AdminGetUser` on the pool).
     pub async fn admin_user(&self, username: &str) -> Result<AdminUser, CognitoError> {
-        let _turn = self.turn().await?;
         let response = self
-            .client
-            .admin_get_user()
-            .user_pool_id(&self.pool_id)
-            .username(username)
-            .send()
-            .await
-            .map_err(classify)?;
+            .call(
+                self.client
+                    .admin_get_user()
+                    .user_pool_id(&self.pool_id)
+                    .username(username)
+                    .send(),
+            )
+            .await?;
         Ok(AdminUser {
             enabled: response.enabled(),
             profile: UserProfile::new(response.username(), response.user_attributes()),

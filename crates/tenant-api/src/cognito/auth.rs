@@ -1,10 +1,9 @@
-//! Sign-in, the NEW_PASSWORD_REQUIRED challenge, refresh, sign-out and GetUser.
+//! Sign-in, the NEW_PASSWORD_REQUIRED challenge and GetUser; the tokens they return.
 
 use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, AuthenticationResultType, ChallengeNameType,
 };
 
-use super::error::classify;
 use super::{Cognito, CognitoError};
 
 /// Tokens issued by Cognito.
@@ -93,7 +92,6 @@ pub(super) fn tokens(result: Option<&AuthenticationResultType>) -> Result<Tokens
 impl Cognito {
     /// AdminInitiateAuth with ADMIN_USER_PASSWORD_AUTH.
     pub async fn login(&self, email: &str, password: &str) -> Result<LoginOutcome, CognitoError> {
-        let _turn = self.turn().await?;
         let mut request = self
             .client
             .admin_initiate_auth()
@@ -105,7 +103,7 @@ impl Cognito {
         if let Some(hash) = self.secret_hash_for(email) {
             request = request.auth_parameters("SECRET_HASH", hash);
         }
-        let response = request.send().await.map_err(|e| match classify(e) {
+        let response = self.call(request.send()).await.map_err(|e| match e {
             // Never reveal whether the account exists.
             CognitoError::UserNotFound => CognitoError::InvalidCredentials,
             other => other,
@@ -130,7 +128,6 @@ impl Cognito {
         new_password: &str,
         session: &str,
     ) -> Result<Tokens, CognitoError> {
-        let _turn = self.turn().await?;
         let mut request = self
             .client
             .admin_respond_to_auth_challenge()
@@ -143,7 +140,7 @@ impl Cognito {
         if let Some(hash) = self.secret_hash_for(email) {
             request = request.challenge_responses("SECRET_HASH", hash);
         }
-        let response = request.send().await.map_err(|e| match classify(e) {
+        let response = self.call(request.send()).await.map_err(|e| match e {
             CognitoError::UserNotFound | CognitoError::InvalidCredentials => {
                 CognitoError::InvalidSession
             }
@@ -157,67 +154,11 @@ impl Cognito {
         }
     }
 
-    /// AdminInitiateAuth with REFRESH_TOKEN_AUTH. With a client secret, `internal_username` (the
-    /// user's Cognito username, not the email) is required for SECRET_HASH.
-    pub async fn refresh(
-        &self,
-        refresh_token: &str,
-        internal_username: Option<&str>,
-    ) -> Result<Tokens, CognitoError> {
-        let _turn = self.turn().await?;
-        let mut request = self
-            .client
-            .admin_initiate_auth()
-            .user_pool_id(&self.pool_id)
-            .client_id(&self.client_id)
-            .auth_flow(AuthFlowType::RefreshTokenAuth)
-            .auth_parameters("REFRESH_TOKEN", refresh_token);
-        if let Some(hash) = internal_username.and_then(|u| self.secret_hash_for(u)) {
-            request = request.auth_parameters("SECRET_HASH", hash);
-        }
-        let response = request.send().await.map_err(|e| match classify(e) {
-            CognitoError::InvalidCredentials | CognitoError::UserNotFound => {
-                CognitoError::InvalidRefreshToken
-            }
-            other => other,
-        })?;
-        let mut tokens = tokens(response.authentication_result())?;
-        // Cognito only returns a refresh token when rotation is on; otherwise the old one stays valid.
-        tokens
-            .refresh_token
-            .get_or_insert_with(|| refresh_token.to_owned());
-        Ok(tokens)
-    }
-
-    /// GlobalSignOut with the user's access token. A token Cognito already refuses (revoked or
-    /// expired) counts as signed out.
-    pub async fn global_sign_out(&self, access_token: &str) -> Result<(), CognitoError> {
-        let _turn = self.turn().await?;
-        match self
-            .client
-            .global_sign_out()
-            .access_token(access_token)
-            .send()
-            .await
-            .map_err(classify)
-        {
-            Ok(_) | Err(CognitoError::TokenRefused) | Err(CognitoError::InvalidCredentials) => {
-                Ok(())
-            }
-            Err(other) => Err(other),
-        }
-    }
-
     /// GetUser with the user's access token.
     pub async fn get_user(&self, access_token: &str) -> Result<UserProfile, CognitoError> {
-        let _turn = self.turn().await?;
         let response = self
-            .client
-            .get_user()
-            .access_token(access_token)
-            .send()
-            .await
-            .map_err(classify)?;
+            .call(self.client.get_user().access_token(access_token).send())
+            .await?;
         Ok(UserProfile::new(
             response.username(),
             response.user_attributes(),

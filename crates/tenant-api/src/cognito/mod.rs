@@ -7,15 +7,18 @@ mod admin;
 mod admin_user;
 mod auth;
 mod error;
-mod refresh_any;
+mod refresh;
 mod secret_hash;
+mod sign_out;
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::timeout::TimeoutConfig;
 use aws_config::BehaviorVersion;
 use aws_sdk_cognitoidentityprovider::config::{Credentials, Region};
+use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::Client;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::{Semaphore, SemaphorePermit};
@@ -23,8 +26,8 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 pub use admin::{CreatedUser, UserSummary};
 pub use admin_user::AdminUser;
 pub use auth::{LoginOutcome, Tokens, UserProfile};
+use error::classify;
 pub use error::CognitoError;
-pub use refresh_any::ADMIN_SCOPE;
 pub use secret_hash::secret_hash;
 
 /// Where and how to reach Cognito.
@@ -37,6 +40,10 @@ pub struct CognitoTarget {
     /// Static credentials (embedded IdP); `None` uses the default credential chain.
     pub static_credentials: bool,
 }
+
+/// The scope that lets an access token call GetUser and GlobalSignOut on itself (tokens from
+/// the server sign-in carry it; Hosted UI tokens do not).
+pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
 
 /// Cognito calls in flight at once when not configured (`COGNITO_MAX_IN_FLIGHT`).
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
@@ -108,6 +115,22 @@ impl Cognito {
         self
     }
 
+    /// Sends one request to Cognito through the gate every call shares: waits for a turn (at
+    /// most `COGNITO_MAX_IN_FLIGHT` calls in flight), then maps the SDK's error to a
+    /// [`CognitoError`]. The SDK's `send()` future does nothing until polled, so the request
+    /// leaves only once the turn is had.
+    async fn call<T, E, R>(
+        &self,
+        request: impl Future<Output = Result<T, SdkError<E, R>>>,
+    ) -> Result<T, CognitoError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        let _turn = self.turn().await?;
+        request.await.map_err(classify)
+    }
+
     /// Waits for a turn to call Cognito; [`CognitoError::Unavailable`] after [`IN_FLIGHT_WAIT`].
     async fn turn(&self) -> Result<SemaphorePermit<'_>, CognitoError> {
         match tokio::time::timeout(IN_FLIGHT_WAIT, self.in_flight.acquire()).await {
@@ -175,5 +198,57 @@ mod tests {
         let _held = cognito.turn().await.unwrap();
         let refused = cognito.turn().await;
         assert!(matches!(refused, Err(CognitoError::Unavailable)));
+    }
+
+    /// Refresh (both flows) and sign-out (both kinds) wait for a turn like every other call: while
+    /// the only turn is held, none of them reaches Cognito; once it is free, they do.
+    #[tokio::test]
+    async fn refresh_and_sign_out_wait_for_a_turn_too() {
+        let cognito_port = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let config = aws_sdk_cognitoidentityprovider::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+            .endpoint_url(format!("http://{}", cognito_port.local_addr().unwrap()))
+            .build();
+        let cognito = Cognito::new(Client::from_conf(config), "us-east-1_x", "client", None)
+            .with_max_in_flight(1);
+        let held = cognito.turn().await.unwrap();
+
+        let calls: Vec<tokio::task::JoinHandle<()>> = vec![
+            tokio::spawn({
+                let cognito = cognito.clone();
+                async move {
+                    let _ = cognito.refresh_any("refresh-token", None).await;
+                }
+            }),
+            tokio::spawn({
+                let cognito = cognito.clone();
+                async move {
+                    let _ = cognito.admin_sign_out("someone").await;
+                }
+            }),
+            tokio::spawn({
+                let cognito = cognito.clone();
+                async move {
+                    let _ = cognito.global_sign_out("access-token").await;
+                }
+            }),
+            tokio::spawn({
+                let cognito = cognito.clone();
+                async move {
+                    let _ = cognito.lookup("someone@example.com").await;
+                }
+            }),
+        ];
+        let reached = tokio::time::timeout(Duration::from_millis(500), cognito_port.accept()).await;
+        assert!(reached.is_err(), "a call reached Cognito without a turn");
+
+        drop(held);
+        let reached = tokio::time::timeout(Duration::from_secs(10), cognito_port.accept()).await;
+        assert!(reached.is_ok(), "once the turn is free the calls go out");
+        for call in calls {
+            call.abort();
+        }
     }
 }

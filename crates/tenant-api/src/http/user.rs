@@ -246,10 +246,7 @@ async fn logout(
         Err(VerifyError::Revoked) => return Ok(AppJson(SimpleOk { ok: true })),
         Err(other) => return Err(AuthRejection::from(other).into()),
     };
-    state
-        .cognito
-        .sign_out_bearer(token, claims.scope(), claims.username())
-        .await?;
+    state.cognito.sign_out_bearer(token, &claims).await?;
     state.sign_outs.sign_out(claims.sub()).await?;
     Ok(AppJson(SimpleOk { ok: true }))
 }

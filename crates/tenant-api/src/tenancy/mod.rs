@@ -158,7 +158,7 @@ impl TenantResolver {
             return Ok(None);
         }
         self.proofs
-            .tenant_of(token, claims.exp())
+            .tenant_of(token, claims)
             .await
             .map_err(|_| TenantError::NotProven)
     }

@@ -1,10 +1,13 @@
-//! The user's tenant attribute read through Cognito GetUser, cached per token until it expires.
+//! The user's tenant attribute read through Cognito (GetUser or AdminGetUser), cached per token
+//! until it expires.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
 use std::hash::BuildHasher;
+
+use async_trait::async_trait;
+use cognito_verify::CognitoClaims;
 
 use moka::future::Cache;
 use moka::Expiry;
@@ -12,11 +15,16 @@ use moka::Expiry;
 use crate::clock::{epoch_seconds, Clock};
 use crate::cognito::CognitoError;
 
-/// Reads a user's tenant attribute with their access token.
+/// Reads a user's tenant attribute for their verified access token.
 #[async_trait]
 pub trait TenantAttributeSource: Send + Sync + 'static {
-    /// The value of the tenant attribute of the bearer of `access_token`, if set.
-    async fn tenant_attribute(&self, access_token: &str) -> Result<Option<String>, CognitoError>;
+    /// The value of the tenant attribute of the bearer of `access_token`, whose verified claims
+    /// are `claims`, if set.
+    async fn tenant_attribute(
+        &self,
+        access_token: &str,
+        claims: &CognitoClaims,
+    ) -> Result<Option<String>, CognitoError>;
 }
 
 #[derive(Clone)]
@@ -62,19 +70,21 @@ impl TenantProofs {
         }
     }
 
-    /// The tenant attribute for `access_token` (which expires at `exp`), from cache or Cognito.
-    /// Concurrent first requests of one token share a single GetUser; failures are not cached.
+    /// The tenant attribute for `access_token` (verified, with `claims`), from cache or
+    /// Cognito. Concurrent first requests of one token share a single call; failures are not
+    /// cached; a proof stands until the token expires.
     pub async fn tenant_of(
         &self,
         access_token: &str,
-        exp: u64,
+        claims: &CognitoClaims,
     ) -> Result<Option<String>, Arc<CognitoError>> {
+        let exp = claims.exp();
         let key = self.hasher.hash_one(access_token.as_bytes());
         let source = self.source.clone();
         let proof = self
             .cache
             .try_get_with(key, async move {
-                let tenant = source.tenant_attribute(access_token).await?;
+                let tenant = source.tenant_attribute(access_token, claims).await?;
                 Ok::<_, CognitoError>(Proof {
                     token: Arc::from(access_token),
                     tenant,
@@ -92,7 +102,7 @@ impl TenantProofs {
         }
         // Another token hashed to the same key, or the proof outlived its token: ask Cognito
         // rather than trust it.
-        Ok(self.source.tenant_attribute(access_token).await?)
+        Ok(self.source.tenant_attribute(access_token, claims).await?)
     }
 
     /// Forgets every cached proof (after a user changes tenant, say).
@@ -118,7 +128,11 @@ mod tests {
 
     #[async_trait]
     impl TenantAttributeSource for Counting {
-        async fn tenant_attribute(&self, token: &str) -> Result<Option<String>, CognitoError> {
+        async fn tenant_attribute(
+            &self,
+            token: &str,
+            _: &CognitoClaims,
+        ) -> Result<Option<String>, CognitoError> {
             let n = self.calls.fetch_add(1, Ordering::SeqCst);
             if n < self.fail_first {
                 return Err(CognitoError::Unavailable);
@@ -134,8 +148,17 @@ mod tests {
         ManualClock::new(UNIX_EPOCH + Duration::from_secs(NOW))
     }
 
-    fn far_future() -> u64 {
-        NOW + 3600
+    /// The verified claims of an access token expiring at `exp`.
+    fn expiring(exp: u64) -> CognitoClaims {
+        let payload = format!(
+            r#"{{"sub":"s","iss":"i","client_id":"c","token_use":"access","iat":1,"exp":{exp}}}"#
+        );
+        CognitoClaims::from_verified_payload(cognito_verify::TokenUse::Access, payload.as_bytes())
+            .unwrap()
+    }
+
+    fn far_future() -> CognitoClaims {
+        expiring(NOW + 3600)
     }
 
     fn counting(fail_first: usize) -> Arc<Counting> {
@@ -152,7 +175,7 @@ mod tests {
         for _ in 0..3 {
             assert_eq!(
                 proofs
-                    .tenant_of("a", far_future())
+                    .tenant_of("a", &far_future())
                     .await
                     .unwrap()
                     .as_deref(),
@@ -161,7 +184,7 @@ mod tests {
         }
         assert_eq!(
             proofs
-                .tenant_of("b", far_future())
+                .tenant_of("b", &far_future())
                 .await
                 .unwrap()
                 .as_deref(),
@@ -174,10 +197,10 @@ mod tests {
     async fn failures_are_not_cached() {
         let source = counting(1);
         let proofs = TenantProofs::new(source.clone(), Arc::new(clock()));
-        assert!(proofs.tenant_of("a", far_future()).await.is_err());
+        assert!(proofs.tenant_of("a", &far_future()).await.is_err());
         assert_eq!(
             proofs
-                .tenant_of("a", far_future())
+                .tenant_of("a", &far_future())
                 .await
                 .unwrap()
                 .as_deref(),
@@ -190,17 +213,57 @@ mod tests {
         // Arrange: one proof cached for a token expiring in a minute.
         let (source, clock) = (counting(0), clock());
         let proofs = TenantProofs::new(source.clone(), Arc::new(clock.clone()));
-        let exp = NOW + 60;
-        proofs.tenant_of("a", exp).await.unwrap();
-        proofs.tenant_of("a", exp).await.unwrap();
+        let exp = expiring(NOW + 60);
+        proofs.tenant_of("a", &exp).await.unwrap();
+        proofs.tenant_of("a", &exp).await.unwrap();
         assert_eq!(source.calls.load(Ordering::SeqCst), 1);
 
         // Act: the token's expiry passes.
         clock.advance(Duration::from_secs(61));
-        let after = proofs.tenant_of("a", exp).await.unwrap();
+        let after = proofs.tenant_of("a", &exp).await.unwrap();
 
         // Assert: asked again rather than answered from the stale proof.
         assert_eq!(after.as_deref(), Some("tenant-a"));
         assert_eq!(source.calls.load(Ordering::SeqCst), 2);
+    }
+
+    /// A user who can be disabled: answers `acme` while enabled.
+    struct Switchable {
+        enabled: std::sync::atomic::AtomicBool,
+    }
+
+    #[async_trait]
+    impl TenantAttributeSource for Switchable {
+        async fn tenant_attribute(
+            &self,
+            _: &str,
+            _: &CognitoClaims,
+        ) -> Result<Option<String>, CognitoError> {
+            if self.enabled.load(Ordering::SeqCst) {
+                Ok(Some("acme".into()))
+            } else {
+                Err(CognitoError::TokenRefused)
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_disabled_user_is_refused_once_the_tokens_proof_expires() {
+        let source = Arc::new(Switchable {
+            enabled: std::sync::atomic::AtomicBool::new(true),
+        });
+        let clock = clock();
+        let proofs = TenantProofs::new(source.clone(), Arc::new(clock.clone()));
+        let token = expiring(NOW + 300);
+        assert_eq!(
+            proofs.tenant_of("t", &token).await.unwrap().as_deref(),
+            Some("acme")
+        );
+        source.enabled.store(false, Ordering::SeqCst);
+        // Until the token expires its proof stands; then the user is asked about again.
+        clock.advance(Duration::from_secs(299));
+        assert!(proofs.tenant_of("t", &token).await.is_ok());
+        clock.advance(Duration::from_secs(2));
+        assert!(proofs.tenant_of("t", &token).await.is_err());
     }
 }

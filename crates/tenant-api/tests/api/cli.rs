@@ -81,7 +81,6 @@ fn tenant_api(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
         .env_clear()
         .env("DATA_DIR", dir)
         .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-        .env("RUST_LOG", "warn")
         .output()
         .unwrap()
 }
@@ -107,6 +106,9 @@ fn user_commands_work_on_the_embedded_pool_without_a_running_server() {
     );
     let stdout = String::from_utf8_lossy(&created.stdout);
     assert!(stdout.contains("temporary password: "), "{stdout}");
+    // A command prints its result only: nothing about the identity provider it started.
+    let said = format!("{stdout}{}", String::from_utf8_lossy(&created.stderr));
+    assert!(!said.contains("listening"), "{said}");
 
     let moved = tenant_api(
         dir.path(),
