@@ -88,7 +88,7 @@ async fn list(
     let page = state
         .stores
         .alerts
-        .list_alerts(&tenant.id, tenant.sub(), params.page()?)
+        .list_alerts(&tenant.scope, tenant.sub(), params.page()?)
         .await?;
     let (headers, rows) = with_cursor(page, AlertOut::from);
     Ok((headers, AppJson(rows)))
@@ -111,7 +111,7 @@ async fn create(
     let alert = state
         .stores
         .alerts
-        .create_alert(&tenant.id, tenant.sub(), &title, body.severity)
+        .create_alert(&tenant.scope, tenant.sub(), &title, body.severity)
         .await?;
     Ok((StatusCode::CREATED, AppJson(alert.into())))
 }
@@ -132,7 +132,7 @@ async fn read(
     let alert = state
         .stores
         .alerts
-        .get_alert(&tenant.id, tenant.sub(), id)
+        .get_alert(&tenant.scope, tenant.sub(), id)
         .await?;
     Ok(AppJson(alert.into()))
 }
@@ -153,7 +153,7 @@ async fn remove(
     state
         .stores
         .alerts
-        .delete_alert(&tenant.id, tenant.sub(), id)
+        .delete_alert(&tenant.scope, tenant.sub(), id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -174,7 +174,7 @@ async fn acknowledge(
     let alert = state
         .stores
         .alerts
-        .acknowledge_alert(&tenant.id, tenant.sub(), id)
+        .acknowledge_alert(&tenant.scope, tenant.sub(), id)
         .await?;
     Ok(AppJson(alert.into()))
 }

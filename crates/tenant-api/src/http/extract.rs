@@ -79,7 +79,7 @@ pub struct Tenant {
     /// The verified user.
     pub(crate) user: AuthUser,
     /// The tenant every store call of this request is scoped to.
-    pub(crate) id: ScopedTenant,
+    pub(crate) scope: ScopedTenant,
 }
 
 impl Tenant {
@@ -90,7 +90,7 @@ impl Tenant {
 
     /// The tenant every store call of this request is scoped to.
     pub fn scope(&self) -> &ScopedTenant {
-        &self.id
+        &self.scope
     }
 
     /// The caller's `sub`.
@@ -110,11 +110,11 @@ where
         let user = AuthUser::from_request_parts(parts, state).await?;
         let state = AppState::from_ref(state);
         let requested = requested_tenant(parts, &state)?;
-        let id = state
+        let scope = state
             .tenants
             .resolve(&user.claims, &user.token, requested)
             .await?;
-        Ok(Tenant { user, id })
+        Ok(Tenant { user, scope })
     }
 }
 
@@ -126,7 +126,7 @@ pub struct TenantIfNamed {
     /// The verified user.
     pub(crate) user: AuthUser,
     /// The proven tenant, when the request named one.
-    pub(crate) id: Option<ScopedTenant>,
+    pub(crate) scope: Option<ScopedTenant>,
 }
 
 impl TenantIfNamed {
@@ -137,7 +137,7 @@ impl TenantIfNamed {
 
     /// The proven tenant, when the request named one.
     pub fn scope(&self) -> Option<&ScopedTenant> {
-        self.id.as_ref()
+        self.scope.as_ref()
     }
 }
 
@@ -152,11 +152,11 @@ where
         let user = AuthUser::from_request_parts(parts, state).await?;
         let state = AppState::from_ref(state);
         let requested = requested_tenant(parts, &state)?;
-        let id = state
+        let scope = state
             .tenants
             .resolve_if_named(&user.claims, &user.token, requested)
             .await?;
-        Ok(TenantIfNamed { user, id })
+        Ok(TenantIfNamed { user, scope })
     }
 }
 

@@ -114,7 +114,7 @@ async fn list(
     let page = state
         .stores
         .items
-        .list_items(&tenant.id, params.page()?)
+        .list_items(&tenant.scope, params.page()?)
         .await?;
     let (headers, rows) = with_cursor(page, ItemOut::from);
     Ok((headers, AppJson(rows)))
@@ -135,7 +135,7 @@ async fn create(
     let item = state
         .stores
         .items
-        .create_item(&tenant.id, tenant.sub(), &body.name()?)
+        .create_item(&tenant.scope, tenant.sub(), &body.name()?)
         .await?;
     Ok((StatusCode::CREATED, AppJson(item.into())))
 }
@@ -153,7 +153,7 @@ async fn read(
     tenant: Tenant,
     AppPath(id): AppPath<i64>,
 ) -> Result<AppJson<ItemOut>, ApiError> {
-    let item = state.stores.items.get_item(&tenant.id, id).await?;
+    let item = state.stores.items.get_item(&tenant.scope, id).await?;
     Ok(AppJson(item.into()))
 }
 
@@ -175,7 +175,7 @@ async fn rename(
     let item = state
         .stores
         .items
-        .rename_item(&tenant.id, id, &body.name()?)
+        .rename_item(&tenant.scope, id, &body.name()?)
         .await?;
     Ok(AppJson(item.into()))
 }
@@ -193,7 +193,7 @@ async fn remove(
     tenant: Tenant,
     AppPath(id): AppPath<i64>,
 ) -> Result<StatusCode, ApiError> {
-    state.stores.items.delete_item(&tenant.id, id).await?;
+    state.stores.items.delete_item(&tenant.scope, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -223,7 +223,7 @@ async fn me(caller: TenantIfNamed) -> AppJson<MeOut> {
     ))]
 async fn tenant(State(state): State<AppState>, tenant: Tenant) -> AppJson<TenantOut> {
     AppJson(TenantOut {
-        tenant_id: tenant.id.to_string(),
+        tenant_id: tenant.scope.to_string(),
         token_use: tenant.user.claims.token_use().to_string(),
         mode: state.tenants.config().mode,
     })
