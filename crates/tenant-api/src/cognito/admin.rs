@@ -171,24 +171,9 @@ impl Cognito {
 
     /// AdminGetUser: the internal username and `sub` for an email (or username).
     pub async fn lookup(&self, email_or_username: &str) -> Result<(String, String), CognitoError> {
-        let response = self
-            .call(
-                self.client
-                    .admin_get_user()
-                    .user_pool_id(&self.pool_id)
-                    .username(email_or_username)
-                    .send(),
-            )
-            .await?;
-        let username = response.username().to_owned();
-        let sub = response
-            .user_attributes()
-            .iter()
-            .find(|a| a.name() == "sub")
-            .and_then(|a| a.value())
-            .unwrap_or(&username)
-            .to_owned();
-        Ok((username, sub))
+        let user = self.admin_user(email_or_username).await?.profile;
+        let sub = user.attribute("sub").unwrap_or(&user.username).to_owned();
+        Ok((user.username, sub))
     }
 
     /// ListUsers, every page.

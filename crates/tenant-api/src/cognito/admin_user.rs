@@ -12,7 +12,8 @@ pub struct AdminUser {
 }
 
 impl Cognito {
-    /// AdminGetUser on `username` (needs `cognito-idp:AdminGetUser` on the pool).
+    /// AdminGetUser on `username` (or, in pools that sign in by email, the email) (needs
+    /// `cognito-idp:AdminGetUser` on the pool).
     pub async fn admin_user(&self, username: &str) -> Result<AdminUser, CognitoError> {
         let response = self
             .call(
