@@ -120,7 +120,9 @@ impl ApiError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable | Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::Timeout | Self::Tenant(TenantError::Unavailable) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Upstream => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -149,7 +151,7 @@ impl ApiError {
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::TooManyRequests { .. } => "too_many_requests",
-            Self::Unavailable => "service_unavailable",
+            Self::Unavailable | Self::Tenant(TenantError::Unavailable) => "service_unavailable",
             Self::Upstream => "upstream_error",
             Self::Timeout => "timeout",
             Self::Internal(_) => "internal_error",
@@ -191,7 +193,7 @@ impl IntoResponse for ApiError {
             Self::TooManyRequests { retry_after } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
             }
-            Self::Unavailable => {
+            Self::Unavailable | Self::Tenant(TenantError::Unavailable) => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
             }
             _ => {}

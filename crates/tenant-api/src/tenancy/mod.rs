@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use cognito_verify::{CognitoClaims, TokenUse};
 
+use crate::cognito::CognitoError;
 use crate::config::{TenancyConfig, TenantMode};
 use crate::domain::tenant::{TenantId, TenantIdError};
 
@@ -37,6 +38,10 @@ pub enum TenantError {
     /// The user's tenant could not be established.
     #[error("Tenant could not be verified for this user")]
     NotProven,
+    /// Cognito could not be asked about the user's tenant just now (unreachable, throttling,
+    /// saturated): not a refusal, so try again shortly.
+    #[error("Tenant could not be verified right now; try again shortly")]
+    Unavailable,
 }
 
 /// What the request says about its tenant.
@@ -160,6 +165,62 @@ impl TenantResolver {
         self.proofs
             .tenant_of(token, claims)
             .await
-            .map_err(|_| TenantError::NotProven)
+            .map_err(|err| match *err {
+                CognitoError::Unavailable | CognitoError::Throttled => TenantError::Unavailable,
+                _ => TenantError::NotProven,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_trait::async_trait;
+    use cognito_verify::TokenUse;
+
+    use super::*;
+    use crate::clock::SystemClock;
+
+    /// A tenant source that always fails with `error`.
+    struct Failing(fn() -> CognitoError);
+
+    #[async_trait]
+    impl TenantAttributeSource for Failing {
+        async fn tenant_attribute(
+            &self,
+            _: &str,
+            _: &CognitoClaims,
+        ) -> Result<Option<String>, CognitoError> {
+            Err((self.0)())
+        }
+    }
+
+    async fn resolve_with(source: Failing) -> Result<ScopedTenant, TenantError> {
+        let proofs = TenantProofs::new(Arc::new(source), Arc::new(SystemClock));
+        let resolver = TenantResolver::new(TenancyConfig::default(), proofs);
+        // An access token: no tenant claim, so the proof asks Cognito.
+        let claims = CognitoClaims::from_verified_payload(
+            TokenUse::Access,
+            br#"{"sub":"s","iss":"i","client_id":"c","token_use":"access","iat":1,"exp":4000000000}"#,
+        )
+        .unwrap();
+        let requested = RequestedTenant {
+            header: Some("acme"),
+            host: None,
+        };
+        resolver.resolve(&claims, "token", requested).await
+    }
+
+    #[tokio::test]
+    async fn cognito_unreachable_during_the_proof_is_unavailable_not_a_refusal() {
+        let outcome = resolve_with(Failing(|| CognitoError::Unavailable)).await;
+        assert_eq!(outcome.unwrap_err(), TenantError::Unavailable);
+        let outcome = resolve_with(Failing(|| CognitoError::Throttled)).await;
+        assert_eq!(outcome.unwrap_err(), TenantError::Unavailable);
+    }
+
+    #[tokio::test]
+    async fn a_user_cognito_refuses_proves_nothing() {
+        let outcome = resolve_with(Failing(|| CognitoError::TokenRefused)).await;
+        assert_eq!(outcome.unwrap_err(), TenantError::NotProven);
     }
 }
