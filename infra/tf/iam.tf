@@ -2,7 +2,8 @@
 # IAM policy for tenant-api's role: exactly the Admin API calls it makes,
 # on this pool only. AdminGetUser also proves the tenant of Hosted UI access
 # tokens (which may not call GetUser), AdminUserGlobalSignOut signs their user
-# out. InitiateAuth, GetTokensFromRefreshToken, GetUser and GlobalSignOut are
+# out; CreateGroup serves `users create --group`. DescribeUserPool(Client) are
+# called only on the embedded identity provider, never on a real pool. InitiateAuth, GetTokensFromRefreshToken, GetUser and GlobalSignOut are
 # authorised by the user's own tokens and need no IAM permission.
 # ---------------------------------------------------------------------------
 data "aws_iam_policy_document" "tenant_api" {
@@ -18,8 +19,7 @@ data "aws_iam_policy_document" "tenant_api" {
       "cognito-idp:AdminRespondToAuthChallenge",
       "cognito-idp:AdminUpdateUserAttributes",
       "cognito-idp:AdminUserGlobalSignOut",
-      "cognito-idp:DescribeUserPool",
-      "cognito-idp:DescribeUserPoolClient",
+      "cognito-idp:CreateGroup",
       "cognito-idp:ListUsers",
     ]
 

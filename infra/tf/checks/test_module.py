@@ -145,7 +145,7 @@ def test_service_policy_grants_exactly_the_admin_calls_tenant_api_makes_on_the_p
         f"cognito-idp:{a}" for a in (
             "AdminInitiateAuth", "AdminRespondToAuthChallenge", "AdminGetUser", "AdminCreateUser",
             "AdminUpdateUserAttributes", "AdminAddUserToGroup", "AdminUserGlobalSignOut",
-            "ListUsers", "DescribeUserPool", "DescribeUserPoolClient"))
+            "CreateGroup", "ListUsers"))
     assert statement["resources"] == ["${aws_cognito_user_pool.this.arn}"]
     assert not any("*" in a for a in statement["actions"])
 
