@@ -84,6 +84,9 @@ pub enum ApiError {
         /// Seconds until a retry may succeed.
         retry_after: u64,
     },
+    /// The database has no room for the change (its disk is full); reads still work.
+    #[error("Not enough storage to save the change; try again later")]
+    InsufficientStorage,
     /// A dependency (Cognito, JWKS, database) is unavailable.
     #[error("Service temporarily unavailable")]
     Unavailable,
@@ -120,6 +123,7 @@ impl ApiError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
             Self::Unavailable | Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             Self::Upstream => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -149,6 +153,7 @@ impl ApiError {
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::TooManyRequests { .. } => "too_many_requests",
+            Self::InsufficientStorage => "insufficient_storage",
             Self::Unavailable => "service_unavailable",
             Self::Upstream => "upstream_error",
             Self::Timeout => "timeout",
@@ -250,6 +255,8 @@ impl From<StoreError> for ApiError {
             // The store has classified its driver's failure; both 503s invite a retry.
             StoreError::Unavailable | StoreError::Busy => Self::Unavailable,
             StoreError::Conflict => Self::Conflict,
+            // Logged by the store when it starts and ends, not per request.
+            StoreError::DiskFull => Self::InsufficientStorage,
             other => Self::Internal(anyhow::Error::new(other)),
         }
     }
@@ -293,7 +300,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn busy_and_unavailable_stores_are_503_conflicts_409_and_other_failures_500() {
+    fn busy_and_unavailable_stores_are_503_conflicts_409_full_disks_507_and_other_failures_500() {
         for cause in [StoreError::Busy, StoreError::Unavailable] {
             let response = ApiError::from(cause).into_response();
             assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
@@ -309,5 +316,8 @@ mod tests {
             ApiError::from(StoreError::NotFound).status(),
             StatusCode::NOT_FOUND
         );
+        let full = ApiError::from(StoreError::DiskFull);
+        assert_eq!(full.status(), StatusCode::INSUFFICIENT_STORAGE);
+        assert_eq!(full.code(), "insufficient_storage");
     }
 }

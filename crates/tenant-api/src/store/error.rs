@@ -1,6 +1,7 @@
 //! `StoreError`, and the classification of both drivers' failures into it. Only this module
-//! knows what a busy SQLite lock or an exhausted sqlx pool looks like; callers (the HTTP layer)
-//! see [`StoreError::Unavailable`], [`StoreError::Busy`] and [`StoreError::Conflict`].
+//! knows what a busy SQLite lock, a full disk or an exhausted sqlx pool looks like; callers (the
+//! HTTP layer) see [`StoreError::Unavailable`], [`StoreError::Busy`], [`StoreError::DiskFull`]
+//! and [`StoreError::Conflict`].
 
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
@@ -15,6 +16,10 @@ pub enum StoreError {
     /// A lock held elsewhere outlasted the wait (SQLite `BUSY`/`LOCKED`).
     #[error("database busy")]
     Busy,
+    /// SQLite could not grow the database (`SQLITE_FULL`: the disk, or a size limit, is full).
+    /// The database still answers: reads go on, and writes succeed again once there is room.
+    #[error("database or disk is full")]
+    DiskFull,
     /// The write breaks a uniqueness constraint.
     #[error("conflicting row")]
     Conflict,
@@ -50,9 +55,19 @@ impl From<sqlx::Error> for StoreError {
                 Self::Unavailable
             }
             sqlx::Error::Database(db) if db.is_unique_violation() => Self::Conflict,
-            sqlx::Error::Database(db) if sqlite_busy_code(db.as_ref()) => {
+            sqlx::Error::Database(db)
+                if matches!(
+                    sqlite_primary_code(db.as_ref()),
+                    Some(rusqlite::ffi::SQLITE_BUSY | rusqlite::ffi::SQLITE_LOCKED)
+                ) =>
+            {
                 tracing::warn!(error = %db, "SQLite write timed out on a lock");
                 Self::Busy
+            }
+            sqlx::Error::Database(db)
+                if sqlite_primary_code(db.as_ref()) == Some(rusqlite::ffi::SQLITE_FULL) =>
+            {
+                Self::DiskFull
             }
             _ => Self::Database(Box::new(err)),
         }
@@ -62,6 +77,7 @@ impl From<sqlx::Error> for StoreError {
 impl StoreError {
     /// Whether the error says the database is unreachable, hung or locked, rather than that
     /// the request was wrong: worth a 503 and a retry, and a sign to hold calls back for now.
+    /// A full disk is not one: the database still reads, so reads must not be held back.
     pub(crate) fn is_outage(&self) -> bool {
         matches!(self, Self::Unavailable | Self::Busy)
     }
@@ -78,6 +94,11 @@ impl From<rusqlite::Error> for StoreError {
             {
                 tracing::warn!(error = %failure, "SQLite read timed out on a lock");
                 Self::Busy
+            }
+            rusqlite::Error::SqliteFailure(failure, _)
+                if failure.code == rusqlite::ErrorCode::DiskFull =>
+            {
+                Self::DiskFull
             }
             rusqlite::Error::SqliteFailure(failure, _)
                 if failure.code == rusqlite::ErrorCode::ConstraintViolation
@@ -109,22 +130,13 @@ fn postgres_unavailable(code: &str) -> bool {
     code.starts_with("08") || code.starts_with("57P0") || code == "53300"
 }
 
-/// Whether a sqlx database error is SQLite's `BUSY` or `LOCKED` (extended codes included).
-fn sqlite_busy_code(err: &dyn sqlx::error::DatabaseError) -> bool {
-    if err
-        .try_downcast_ref::<sqlx::sqlite::SqliteError>()
-        .is_none()
-    {
-        return false;
-    }
-    let primary = err
-        .code()
+/// The primary result code of a sqlx SQLite error (extended codes carry it in the low byte);
+/// `None` for other drivers.
+fn sqlite_primary_code(err: &dyn sqlx::error::DatabaseError) -> Option<i32> {
+    err.try_downcast_ref::<sqlx::sqlite::SqliteError>()?;
+    err.code()
         .and_then(|code| code.parse::<i32>().ok())
-        .map(|code| code & 0xff);
-    matches!(
-        primary,
-        Some(rusqlite::ffi::SQLITE_BUSY | rusqlite::ffi::SQLITE_LOCKED)
-    )
+        .map(|code| code & 0xff)
 }
 
 #[cfg(test)]
@@ -156,6 +168,13 @@ mod tests {
             sqlite_failure(rusqlite::ffi::SQLITE_CORRUPT),
             StoreError::Database(_)
         ));
+    }
+
+    #[test]
+    fn a_full_disk_is_its_own_error_and_not_an_outage() {
+        let full = sqlite_failure(rusqlite::ffi::SQLITE_FULL);
+        assert!(matches!(full, StoreError::DiskFull));
+        assert!(!full.is_outage());
     }
 
     #[test]

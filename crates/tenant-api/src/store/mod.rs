@@ -28,6 +28,8 @@ pub use items::ItemStore;
 pub use postgres::PgStore;
 pub use sign_outs::SignOutStore;
 pub(crate) use sqlite::is_in_memory;
+#[cfg(feature = "test-support")]
+pub use sqlite::set_max_page_count_for_tests;
 pub use sqlite::SqliteStore;
 
 /// Liveness of the database, for readiness probes.

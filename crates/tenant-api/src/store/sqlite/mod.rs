@@ -24,6 +24,8 @@ use crate::domain::item::{Item, ItemName};
 use crate::domain::page::{Page, PageRequest};
 use crate::tenancy::ScopedTenant;
 use readers::Readers;
+#[cfg(feature = "test-support")]
+pub use writer::test_hook::set_max_page_count_for_tests;
 use writer::Writer;
 
 /// Bytes of WAL kept on disk after a checkpoint has reset it (SQLite's default keeps all).
