@@ -1,4 +1,5 @@
-//! The `tenant-api` command line: serve, run the identity provider alone, manage users, migrate.
+//! The `tenant-api` command line: serve, run the identity provider alone, manage users, migrate
+//! or check the database.
 
 mod users;
 
@@ -46,15 +47,25 @@ enum Command {
         command: users::UsersCommand,
     },
     /// Apply database migrations and exit.
-    Migrate,
+    Migrate {
+        /// Change nothing: check the database instead (SQLite's integrity check, or that
+        /// PostgreSQL answers) and that every migration is applied. Prints the result; exits
+        /// non-zero when the check fails.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 /// Parses the command line and runs it.
 pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::from_env()?;
-    crate::telemetry::init(config.log_format);
-    match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    // The check prints its result and nothing else (a slow integrity check would log).
+    if !matches!(command, Command::Migrate { check: true }) {
+        crate::telemetry::init(config.log_format);
+    }
+    match command {
         Command::Serve => serve(config).await,
         Command::Idp {
             addr,
@@ -70,14 +81,38 @@ pub async fn run() -> anyhow::Result<()> {
             idp(&config, addr, data_dir, access).await
         }
         Command::Users { command } => users::run(&config, command).await,
-        Command::Migrate => {
+        Command::Migrate { check: false } => {
             crate::store::connect(&config.database_url, true)
                 .await
                 .context("migration failed (DATABASE_URL)")?;
             println!("migrations applied");
             Ok(())
         }
+        Command::Migrate { check: true } => check_database(&config).await,
     }
+}
+
+/// `migrate --check`: the result on standard output, a failure as the exit status.
+async fn check_database(config: &Config) -> anyhow::Result<()> {
+    let checked = crate::store::check(&config.database_url)
+        .await
+        .context("database check failed (DATABASE_URL)")?;
+    if checked.passed() {
+        println!(
+            "ok: {} ({} passed, {} migrations applied)",
+            checked.target, checked.checks, checked.applied
+        );
+        return Ok(());
+    }
+    println!("FAILED: {}", checked.target);
+    for problem in &checked.problems {
+        println!("  {problem}");
+    }
+    anyhow::bail!(
+        "database check failed (DATABASE_URL): {} problem(s) in {}",
+        checked.problems.len(),
+        checked.target
+    )
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

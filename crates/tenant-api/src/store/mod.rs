@@ -7,6 +7,7 @@
 
 mod alerts;
 mod backend;
+mod check;
 mod error;
 pub mod guard;
 mod items;
@@ -22,6 +23,7 @@ use async_trait::async_trait;
 use crate::clock::{Clock, SystemClock};
 
 pub use alerts::AlertStore;
+pub use check::{check, Checked};
 pub use error::StoreError;
 use guard::Guarded;
 pub use items::ItemStore;

@@ -9,6 +9,7 @@ mod reads;
 mod writer;
 mod writes;
 
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,11 +45,14 @@ pub struct SqliteStore {
     readers: Readers,
     /// The time rows are stamped with.
     clock: Arc<dyn Clock>,
+    /// The database file, named in errors about it.
+    file: PathBuf,
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `url`; rows are stamped with `clock`'s time,
-    /// and a writer waits at most `timeout` for the database lock.
+    /// and a writer waits at most `timeout` for the database lock. A file that cannot be used
+    /// (not a database, damaged, unreadable) is a [`StoreError::File`] naming it.
     pub async fn connect(
         url: &str,
         timeout: Duration,
@@ -69,8 +73,9 @@ impl SqliteStore {
         if is_in_memory(url) {
             return Err(StoreError::InMemory);
         }
+        let in_file = |err| StoreError::in_file(&file, err);
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::from(sqlx::Error::Io(e)))?;
+            std::fs::create_dir_all(dir).map_err(|e| in_file(sqlx::Error::Io(e)))?;
         }
         let migrator = SqlitePoolOptions::new()
             .max_connections(1)
@@ -81,14 +86,16 @@ impl SqliteStore {
             .min_connections(1)
             .acquire_timeout(timeout)
             .connect_with(options)
-            .await?;
-        let writer = Writer::open(&file, timeout)?;
-        let readers = Readers::open(&file)?;
+            .await
+            .map_err(in_file)?;
+        let writer = Writer::open(&file, timeout).map_err(|e| StoreError::in_file(&file, e))?;
+        let readers = Readers::open(&file).map_err(|e| StoreError::in_file(&file, e))?;
         Ok(Self {
             migrator,
             writer,
             readers,
             clock,
+            file,
         })
     }
 
@@ -96,8 +103,8 @@ impl SqliteStore {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         sqlx::migrate!("./migrations/sqlite")
             .run(&self.migrator)
-            .await?;
-        Ok(())
+            .await
+            .map_err(|e| StoreError::in_file(&self.file, e))
     }
 
     async fn fetch_item_page(
