@@ -1,4 +1,5 @@
-//! The `tenant-api` command line: serve, run the identity provider alone, manage users, migrate.
+//! The `tenant-api` command line: serve, run the identity provider alone, manage users, migrate
+//! or check the database.
 
 mod users;
 
@@ -46,7 +47,13 @@ enum Command {
         command: users::UsersCommand,
     },
     /// Apply database migrations and exit.
-    Migrate,
+    Migrate {
+        /// Change nothing: check the database instead (SQLite's integrity check, or that
+        /// PostgreSQL answers) and that every migration is applied. Prints the result; exits
+        /// non-zero when the check fails.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 /// Parses the command line and runs it.
@@ -56,7 +63,9 @@ pub async fn run() -> anyhow::Result<()> {
     let command = cli.command.unwrap_or(Command::Serve);
     match command {
         Command::Serve | Command::Idp { .. } => crate::telemetry::init(config.log_format),
-        Command::Users { .. } | Command::Migrate => {
+        // The check prints its result and nothing else (a slow integrity check would log).
+        Command::Migrate { check: true } => {}
+        Command::Users { .. } | Command::Migrate { .. } => {
             crate::telemetry::init_for_command(config.log_format)
         }
     }
@@ -76,14 +85,38 @@ pub async fn run() -> anyhow::Result<()> {
             idp(&config, addr, data_dir, access).await
         }
         Command::Users { command } => users::run(&config, command).await,
-        Command::Migrate => {
+        Command::Migrate { check: false } => {
             crate::store::connect(&config.database_url, true)
                 .await
                 .context("migration failed (DATABASE_URL)")?;
             println!("migrations applied");
             Ok(())
         }
+        Command::Migrate { check: true } => check_database(&config).await,
     }
+}
+
+/// `migrate --check`: the result on standard output, a failure as the exit status.
+async fn check_database(config: &Config) -> anyhow::Result<()> {
+    let checked = crate::store::check(&config.database_url)
+        .await
+        .context("database check failed (DATABASE_URL)")?;
+    if checked.passed() {
+        println!(
+            "ok: {} ({} passed, {} migrations applied)",
+            checked.target, checked.checks, checked.applied
+        );
+        return Ok(());
+    }
+    println!("FAILED: {}", checked.target);
+    for problem in &checked.problems {
+        println!("  {problem}");
+    }
+    anyhow::bail!(
+        "database check failed (DATABASE_URL): {} problem(s) in {}",
+        checked.problems.len(),
+        checked.target
+    )
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

@@ -15,6 +15,7 @@
 
 mod alerts;
 mod availability;
+mod check;
 mod error;
 mod items;
 mod postgres;
@@ -30,10 +31,13 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::DEFAULT_DATABASE_TIMEOUT;
 
 pub use alerts::AlertStore;
+pub use check::{check, Checked};
 pub use error::StoreError;
 pub use items::ItemStore;
 pub use postgres::PgStore;
 pub use sign_outs::SignOutStore;
+#[cfg(feature = "test-support")]
+pub use sqlite::set_max_page_count_for_tests;
 pub use sqlite::SqliteStore;
 
 /// Liveness of the database, for readiness probes.

@@ -14,6 +14,7 @@ mod store_suite;
 mod alerts;
 mod cli;
 mod console;
+mod disk_full;
 mod docs_and_health;
 mod embedded_web;
 mod errors;
