@@ -11,5 +11,6 @@ mod flow;
 mod helpers;
 mod hosted;
 mod persistence;
+mod rotation;
 mod secrets;
 mod wire;
