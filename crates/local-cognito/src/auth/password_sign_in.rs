@@ -37,7 +37,9 @@ pub(crate) async fn sign_in(
 }
 
 /// The user `username` names, if enabled and `given_password` is theirs. Unknown users fail
-/// as wrong passwords when the client hides user existence.
+/// as wrong passwords when the client hides user existence. Every outcome costs one password
+/// verification (against a dummy hash when there is no account), so timing does not tell
+/// unknown, disabled and existing accounts apart.
 pub(crate) async fn verify_password(
     services: &Services,
     pool: &Pool,
@@ -45,7 +47,10 @@ pub(crate) async fn verify_password(
     username: &str,
     given_password: &str,
 ) -> Result<User, CognitoError> {
-    let Some(user) = services.find_user(pool, username).await? else {
+    let user = services.find_user(pool, username).await?;
+    let stored = user.as_ref().and_then(|user| user.password_hash.as_deref());
+    let matches = password::verify_or_dummy(given_password, stored).await;
+    let Some(user) = user else {
         return Err(if client.hides_user_existence() {
             incorrect_credentials()
         } else {
@@ -55,8 +60,7 @@ pub(crate) async fn verify_password(
     if !user.enabled {
         return Err(disabled());
     }
-    let hash = user.password_hash.as_deref().unwrap_or_default();
-    if !password::verify(given_password, hash).await {
+    if !matches {
         return Err(incorrect_credentials());
     }
     Ok(user)

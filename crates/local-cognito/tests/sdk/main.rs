@@ -13,4 +13,5 @@ mod hosted;
 mod persistence;
 mod rotation;
 mod secrets;
+mod timing;
 mod wire;
