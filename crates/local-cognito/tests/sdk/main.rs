@@ -7,6 +7,7 @@ mod challenge_errors;
 mod claims;
 mod errors;
 mod expiry;
+mod exposure;
 mod flow;
 mod helpers;
 mod hosted;
