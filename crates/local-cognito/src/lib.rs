@@ -35,6 +35,7 @@ mod running;
 mod service;
 mod store;
 mod targets;
+mod throttle;
 
 use std::sync::Arc;
 
@@ -85,6 +86,7 @@ impl LocalCognito {
                 clock: options.clock,
                 keys: SigningKeys { id, access },
                 region: options.region,
+                login_throttle: throttle::LoginThrottle::default(),
             }),
             public_url: options.public_url,
             api_access: options.api_access,

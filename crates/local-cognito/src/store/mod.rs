@@ -9,6 +9,7 @@ mod hosted_sessions;
 mod keys;
 mod pools;
 mod sessions;
+mod sign_in_failures;
 mod tokens;
 mod users;
 

@@ -11,6 +11,7 @@ mod exposure;
 mod flow;
 mod helpers;
 mod hosted;
+mod lockout;
 mod persistence;
 mod rotation;
 mod secrets;
