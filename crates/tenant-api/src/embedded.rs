@@ -57,7 +57,7 @@ impl EmbeddedIdp {
         options.api_access = api_access;
         let idp = LocalCognito::open(options)
             .await
-            .context("cannot open the embedded identity provider's state")?;
+            .context("cannot open the embedded identity provider (its state or its options)")?;
         let running = idp.start(addr).await.with_context(|| {
             format!("cannot start the embedded identity provider on {addr} (LOCAL_COGNITO_ADDR)")
         })?;
