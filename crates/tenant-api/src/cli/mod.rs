@@ -40,6 +40,10 @@ enum Command {
         /// Answer the JSON API to remote callers whose AWS access key id is this value.
         #[arg(long, env = "LOCAL_COGNITO_API_ACCESS_KEY")]
         api_access_key: Option<String>,
+        /// A host name, besides loopback names and IP addresses, under which the JSON API
+        /// answers (the name other containers reach it by); repeatable, or comma-separated.
+        #[arg(long = "api-host", env = "LOCAL_COGNITO_API_HOSTS", value_delimiter = ',')]
+        api_hosts: Vec<String>,
     },
     /// Manage users of the user pool.
     Users {
@@ -76,13 +80,14 @@ pub async fn run() -> anyhow::Result<()> {
             data_dir,
             open_api,
             api_access_key,
+            api_hosts,
         } => {
             let access = match (open_api, api_access_key) {
                 (true, _) => ApiAccess::Anyone,
                 (false, Some(key)) => ApiAccess::AccessKey(key),
                 (false, None) => ApiAccess::LoopbackOnly,
             };
-            idp(&config, addr, data_dir, access).await
+            idp(&config, addr, data_dir, access, api_hosts).await
         }
         Command::Users { command } => users::run(&config, command).await,
         Command::Migrate { check: false } => {
@@ -150,11 +155,14 @@ async fn idp(
     addr: SocketAddr,
     data_dir: Option<PathBuf>,
     access: ApiAccess,
+    api_hosts: Vec<String>,
 ) -> anyhow::Result<()> {
     let data_dir = data_dir.unwrap_or_else(|| config.data_dir.clone());
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create {}", data_dir.display()))?;
-    let idp = EmbeddedIdp::start_with(&data_dir, addr, &config.cognito.region, access).await?;
+    let idp =
+        EmbeddedIdp::start_with(&data_dir, addr, &config.cognito.region, access, api_hosts)
+            .await?;
     println!("local-cognito listening on {}", idp.running.base_url());
     println!("  COGNITO_ENDPOINT={}", idp.running.base_url());
     println!("  COGNITO_USER_POOL_ID={}", idp.ids.pool_id);

@@ -314,3 +314,56 @@ fn migrate_check_passes_on_a_sound_database_and_fails_on_a_missing_or_corrupt_on
         "{stdout}"
     );
 }
+
+/// `tenant-api idp --api-host NAME`: the JSON API answers under that name and under loopback
+/// names, and refuses any other `Host` (a DNS-rebinding page's).
+#[tokio::test]
+async fn the_idp_command_answers_its_json_api_under_the_named_hosts_only() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut idp = Command::new(env!("CARGO_BIN_EXE_tenant-api"))
+        .args(["idp", "--addr", "127.0.0.1:0", "--api-host", "idp.internal"])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("DATA_DIR", dir.path())
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Its log lines come first on standard output; then the lines it prints. The rest is
+    // drained, so that its writes never meet a closed pipe.
+    let mut lines = BufReader::new(idp.stdout.take().unwrap()).lines();
+    let base = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.strip_prefix("local-cognito listening on ")
+                .map(str::to_owned)
+        })
+        .expect("the idp command names its address");
+    std::thread::spawn(move || lines.for_each(drop));
+    let port = base.rsplit(':').next().unwrap().to_owned();
+
+    let client = reqwest::Client::new();
+    let list_pools = |host: String| {
+        client
+            .post(&base)
+            .header("Host", host)
+            .header("X-Amz-Target", "AWSCognitoIdentityProviderService.ListUserPools")
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .body(r#"{"MaxResults":10}"#)
+            .send()
+    };
+    let named = list_pools(format!("idp.internal:{port}")).await.unwrap();
+    let loopback = list_pools(format!("localhost:{port}")).await.unwrap();
+    let rebound = list_pools(format!("evil.example:{port}")).await.unwrap();
+    let _ = idp.kill();
+    let _ = idp.wait();
+
+    assert_eq!(named.status(), 200);
+    assert_eq!(loopback.status(), 200);
+    assert_eq!(rebound.status(), 403);
+}
