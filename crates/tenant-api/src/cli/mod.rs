@@ -42,7 +42,11 @@ enum Command {
         api_access_key: Option<String>,
         /// A host name, besides loopback names and IP addresses, under which the JSON API
         /// answers (the name other containers reach it by); repeatable, or comma-separated.
-        #[arg(long = "api-host", env = "LOCAL_COGNITO_API_HOSTS", value_delimiter = ',')]
+        #[arg(
+            long = "api-host",
+            env = "LOCAL_COGNITO_API_HOSTS",
+            value_delimiter = ','
+        )]
         api_hosts: Vec<String>,
     },
     /// Manage users of the user pool.
@@ -161,8 +165,7 @@ async fn idp(
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create {}", data_dir.display()))?;
     let idp =
-        EmbeddedIdp::start_with(&data_dir, addr, &config.cognito.region, access, api_hosts)
-            .await?;
+        EmbeddedIdp::start_with(&data_dir, addr, &config.cognito.region, access, api_hosts).await?;
     println!("local-cognito listening on {}", idp.running.base_url());
     println!("  COGNITO_ENDPOINT={}", idp.running.base_url());
     println!("  COGNITO_USER_POOL_ID={}", idp.ids.pool_id);

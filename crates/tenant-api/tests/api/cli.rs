@@ -352,7 +352,10 @@ async fn the_idp_command_answers_its_json_api_under_the_named_hosts_only() {
         client
             .post(&base)
             .header("Host", host)
-            .header("X-Amz-Target", "AWSCognitoIdentityProviderService.ListUserPools")
+            .header(
+                "X-Amz-Target",
+                "AWSCognitoIdentityProviderService.ListUserPools",
+            )
             .header("Content-Type", "application/x-amz-json-1.1")
             .body(r#"{"MaxResults":10}"#)
             .send()
