@@ -163,6 +163,23 @@ pub(super) fn load(env: &EnvSource) -> Result<Config, ConfigError> {
             request_timeout: Duration::from_secs(positive(env, "REQUEST_TIMEOUT_SECS", 30)?),
             database_timeout: Duration::from_millis(positive(env, "DATABASE_TIMEOUT_MS", 800)?),
             shutdown_grace: Duration::from_secs(positive(env, "SHUTDOWN_GRACE_SECS", 20)?),
+            header_read_timeout: Duration::from_secs(positive(
+                env,
+                "HTTP_HEADER_READ_TIMEOUT_SECS",
+                10,
+            )?),
+            idle_timeout: Duration::from_secs(positive(env, "HTTP_IDLE_TIMEOUT_SECS", 75)?),
+            // Unset: derived from the open-file limit at start (see `server::fd_limit`).
+            max_connections: match env.parse::<usize>("HTTP_MAX_CONNECTIONS", usize::MAX)? {
+                usize::MAX => None,
+                0 => {
+                    return Err(ConfigError::new(
+                        "HTTP_MAX_CONNECTIONS",
+                        "must be greater than 0",
+                    ))
+                }
+                n => Some(n),
+            },
         },
         throttle: ThrottleConfig {
             per_ip_per_minute: env.parse("LOGIN_RATE_PER_IP", 30)?,
@@ -350,6 +367,11 @@ mod tests {
             ("TRUSTED_PROXIES", "10.0.0.0/33"),
             ("REQUEST_TIMEOUT_SECS", "0"),
             ("DATABASE_TIMEOUT_MS", "0"),
+            ("HTTP_HEADER_READ_TIMEOUT_SECS", "0"),
+            ("HTTP_HEADER_READ_TIMEOUT_SECS", "ten"),
+            ("HTTP_IDLE_TIMEOUT_SECS", "-1"),
+            ("HTTP_MAX_CONNECTIONS", "0"),
+            ("HTTP_MAX_CONNECTIONS", "lots"),
             ("COGNITO_MAX_IN_FLIGHT", "0"),
             ("COGNITO_MAX_IN_FLIGHT", "many"),
         ];

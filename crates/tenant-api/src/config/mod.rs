@@ -152,6 +152,13 @@ pub struct Limits {
     pub database_timeout: Duration,
     /// How long in-flight requests may run after a shutdown signal.
     pub shutdown_grace: Duration,
+    /// Time a request's head (request line and headers) may take to arrive in full.
+    pub header_read_timeout: Duration,
+    /// Time a keep-alive connection may wait for its next request before it is closed.
+    pub idle_timeout: Duration,
+    /// Connections open at once (`None`: derived from the open-file limit); more wait in the
+    /// accept backlog until one closes.
+    pub max_connections: Option<usize>,
 }
 
 /// Login throttling: token buckets per client IP and per account.
@@ -214,6 +221,9 @@ impl Config {
                 request_timeout: Duration::from_secs(30),
                 database_timeout: DEFAULT_DATABASE_TIMEOUT,
                 shutdown_grace: Duration::from_secs(10),
+                header_read_timeout: Duration::from_secs(10),
+                idle_timeout: Duration::from_secs(75),
+                max_connections: None,
             },
             throttle: ThrottleConfig {
                 per_ip_per_minute: 0,

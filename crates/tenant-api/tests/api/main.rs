@@ -13,6 +13,7 @@ mod store_suite;
 
 mod alerts;
 mod cli;
+mod connections;
 mod console;
 mod disk_full;
 mod docs_and_health;
