@@ -1,5 +1,6 @@
-//! `StoreError`, and the classification of both drivers' failures into it. Only this module
-//! knows what a busy SQLite lock or an exhausted sqlx pool looks like; callers (the HTTP layer)
+//! `StoreError`, and the classification of every driver's failures into it (sqlx, rusqlite,
+//! tokio-postgres). Only this module knows what a busy SQLite lock, an exhausted sqlx pool or
+//! a dropped PostgreSQL connection looks like; callers (the HTTP layer)
 //! see [`StoreError::Unavailable`], [`StoreError::Busy`] and [`StoreError::Conflict`].
 
 /// A storage failure.
@@ -56,6 +57,32 @@ impl From<sqlx::Error> for StoreError {
             }
             _ => Self::Database(Box::new(err)),
         }
+    }
+}
+
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(err: tokio_postgres::Error) -> Self {
+        if let Some(db) = err.as_db_error() {
+            let code = db.code();
+            if postgres_unavailable(code.code()) {
+                tracing::debug!(error = %db, "database cannot serve now");
+                return Self::Unavailable;
+            }
+            if *code == tokio_postgres::error::SqlState::UNIQUE_VIOLATION {
+                return Self::Conflict;
+            }
+            return Self::Database(Box::new(err));
+        }
+        // A closed connection, or a socket error (connecting included): the server is not
+        // reachable. Anything else (a bad URL, a refused password, a value that does not
+        // decode) is a database error.
+        let io =
+            std::error::Error::source(&err).is_some_and(|source| source.is::<std::io::Error>());
+        if err.is_closed() || io {
+            tracing::debug!(error = %err, "database unreachable");
+            return Self::Unavailable;
+        }
+        Self::Database(Box::new(err))
     }
 }
 
