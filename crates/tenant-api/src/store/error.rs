@@ -196,4 +196,24 @@ mod tests {
             StoreError::Database(_)
         ));
     }
+
+    #[tokio::test]
+    async fn a_refused_postgres_connection_is_unavailable_and_a_bad_url_is_not() {
+        // Nothing listens on loopback's discard port: the connection is refused.
+        let refused = tokio_postgres::connect(
+            "host=127.0.0.1 port=9 user=x connect_timeout=5",
+            tokio_postgres::NoTls,
+        )
+        .await
+        .err()
+        .expect("refused");
+        assert!(matches!(StoreError::from(refused), StoreError::Unavailable));
+        let malformed = "postgres://[::1"
+            .parse::<tokio_postgres::Config>()
+            .unwrap_err();
+        assert!(matches!(
+            StoreError::from(malformed),
+            StoreError::Database(_)
+        ));
+    }
 }

@@ -15,6 +15,8 @@ mod alerts;
 mod items;
 mod pool;
 mod sign_outs;
+#[cfg(all(test, feature = "postgres-tests"))]
+mod tests;
 
 use std::pin::pin;
 use std::str::FromStr;
