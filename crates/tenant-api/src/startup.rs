@@ -128,10 +128,11 @@ impl Application {
     /// time. (Tokens are still issued and verified by the identity provider's and verifier's
     /// clocks.)
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let stores = store::open(
+        let stores = store::open_with_pool(
             &config.database_url,
             true,
             config.limits.database_timeout,
+            config.limits.database_pool_size,
             clock.clone(),
         )
         .await

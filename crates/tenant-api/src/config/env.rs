@@ -162,6 +162,7 @@ pub(super) fn load(env: &EnvSource) -> Result<Config, ConfigError> {
             max_body_bytes: env.parse("MAX_BODY_BYTES", 64 * 1024)?,
             request_timeout: Duration::from_secs(positive(env, "REQUEST_TIMEOUT_SECS", 30)?),
             database_timeout: Duration::from_millis(positive(env, "DATABASE_TIMEOUT_MS", 800)?),
+            database_pool_size: pool_size(env)?,
             shutdown_grace: Duration::from_secs(positive(env, "SHUTDOWN_GRACE_SECS", 20)?),
             header_read_timeout: Duration::from_secs(positive(
                 env,
@@ -197,6 +198,19 @@ fn positive(env: &EnvSource, name: &str, default: u64) -> Result<u64, ConfigErro
     match env.parse(name, default)? {
         0 => Err(ConfigError::new(name, "must be greater than 0")),
         n => Ok(n),
+    }
+}
+
+/// `DATABASE_POOL_SIZE`: at least one connection, and no more than a PostgreSQL server admits
+/// by default.
+fn pool_size(env: &EnvSource) -> Result<usize, ConfigError> {
+    let default = super::DEFAULT_DATABASE_POOL_SIZE as u64;
+    match positive(env, "DATABASE_POOL_SIZE", default)? {
+        n if n > 1_000 => Err(ConfigError::new(
+            "DATABASE_POOL_SIZE",
+            "must be at most 1000",
+        )),
+        n => Ok(usize::try_from(n).unwrap_or(1_000)),
     }
 }
 
@@ -372,6 +386,9 @@ mod tests {
             ("HTTP_IDLE_TIMEOUT_SECS", "-1"),
             ("HTTP_MAX_CONNECTIONS", "0"),
             ("HTTP_MAX_CONNECTIONS", "lots"),
+            ("DATABASE_POOL_SIZE", "0"),
+            ("DATABASE_POOL_SIZE", "5000"),
+            ("DATABASE_POOL_SIZE", "eight"),
             ("COGNITO_MAX_IN_FLIGHT", "0"),
             ("COGNITO_MAX_IN_FLIGHT", "many"),
         ];

@@ -1,7 +1,8 @@
-//! `StoreError`, and the classification of both drivers' failures into it. Only this module
-//! knows what a busy SQLite lock, a full disk or an exhausted sqlx pool looks like; callers (the
-//! HTTP layer) see [`StoreError::Unavailable`], [`StoreError::Busy`], [`StoreError::DiskFull`]
-//! and [`StoreError::Conflict`].
+//! `StoreError`, and the classification of every driver's failures into it (sqlx, rusqlite,
+//! tokio-postgres). Only this module knows what a busy SQLite lock, a full disk, an exhausted sqlx
+//! pool or a dropped PostgreSQL connection looks like; callers (the HTTP layer) see
+//! [`StoreError::Unavailable`], [`StoreError::Busy`], [`StoreError::DiskFull`] and
+//! [`StoreError::Conflict`].
 
 use std::path::{Path, PathBuf};
 
@@ -84,6 +85,32 @@ impl From<sqlx::Error> for StoreError {
             }
             _ => Self::Database(Box::new(err)),
         }
+    }
+}
+
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(err: tokio_postgres::Error) -> Self {
+        if let Some(db) = err.as_db_error() {
+            let code = db.code();
+            if postgres_unavailable(code.code()) {
+                tracing::debug!(error = %db, "database cannot serve now");
+                return Self::Unavailable;
+            }
+            if *code == tokio_postgres::error::SqlState::UNIQUE_VIOLATION {
+                return Self::Conflict;
+            }
+            return Self::Database(Box::new(err));
+        }
+        // A closed connection, or a socket error (connecting included): the server is not
+        // reachable. Anything else (a bad URL, a refused password, a value that does not
+        // decode) is a database error.
+        let io =
+            std::error::Error::source(&err).is_some_and(|source| source.is::<std::io::Error>());
+        if err.is_closed() || io {
+            tracing::debug!(error = %err, "database unreachable");
+            return Self::Unavailable;
+        }
+        Self::Database(Box::new(err))
     }
 }
 
@@ -293,6 +320,26 @@ mod tests {
         ));
         assert!(matches!(
             StoreError::from(sqlx::Error::RowNotFound),
+            StoreError::Database(_)
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_refused_postgres_connection_is_unavailable_and_a_bad_url_is_not() {
+        // Nothing listens on loopback's discard port: the connection is refused.
+        let refused = tokio_postgres::connect(
+            "host=127.0.0.1 port=9 user=x connect_timeout=5",
+            tokio_postgres::NoTls,
+        )
+        .await
+        .err()
+        .expect("refused");
+        assert!(matches!(StoreError::from(refused), StoreError::Unavailable));
+        let malformed = "postgres://[::1"
+            .parse::<tokio_postgres::Config>()
+            .unwrap_err();
+        assert!(matches!(
+            StoreError::from(malformed),
             StoreError::Database(_)
         ));
     }
