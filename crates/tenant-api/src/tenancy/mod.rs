@@ -38,6 +38,9 @@ pub enum TenantError {
     /// The user's tenant could not be established.
     #[error("Tenant could not be verified for this user")]
     NotProven,
+    /// The caller's membership of the tenant is suspended.
+    #[error("access to this tenant was suspended")]
+    Suspended,
     /// Cognito could not be asked about the user's tenant just now (unreachable, throttling,
     /// saturated): not a refusal, so try again shortly.
     #[error("Tenant could not be verified right now; try again shortly")]

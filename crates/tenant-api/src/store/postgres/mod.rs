@@ -7,7 +7,9 @@
 //! bindings and sqlx rows are in `items.rs`, `alerts.rs` and `sign_outs.rs`.
 
 mod alerts;
+mod audit;
 mod items;
+mod memberships;
 mod sign_outs;
 
 use std::future::Future;
