@@ -10,6 +10,9 @@ CREATE TABLE memberships (
     email      TEXT NOT NULL,
     role       TEXT NOT NULL CHECK (role IN ('admin', 'member')),
     state      TEXT NOT NULL CHECK (state IN ('invited', 'active', 'suspended')),
+    -- 'home': written on the first request of a person whose tenant attribute names this
+    -- tenant, and admitting them only while it still does; 'invite': written by an admin.
+    via        TEXT NOT NULL CHECK (via IN ('home', 'invite')),
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
     UNIQUE (tenant_id, sub)

@@ -33,6 +33,20 @@ pub enum MemberState {
     Suspended,
 }
 
+/// How a membership came to be, which decides what it admits.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Joined {
+    /// Written on the first request of a person whose tenant attribute names the tenant; it
+    /// admits them only while the attribute still does (a person moved to another tenant
+    /// leaves this one), and records their role and state meanwhile.
+    Home,
+    /// Written by an admin's invite: admits the person whatever their attribute says.
+    Invite,
+}
+
 /// The stored spelling of an enum, and its parsing back.
 macro_rules! spelled {
     ($ty:ty { $($variant:ident => $text:literal),+ }) => {
@@ -52,6 +66,7 @@ macro_rules! spelled {
 }
 spelled!(Role { Admin => "admin", Member => "member" });
 spelled!(MemberState { Invited => "invited", Active => "active", Suspended => "suspended" });
+spelled!(Joined { Home => "home", Invite => "invite" });
 
 /// A person's membership of a tenant.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +83,8 @@ pub struct Membership {
     pub role: Role,
     /// Their state.
     pub state: MemberState,
+    /// How the membership came to be.
+    pub via: Joined,
     /// When the membership was written.
     pub created_at: OffsetDateTime,
     /// Last change of role or state.

@@ -65,7 +65,7 @@ pub trait MembershipStore: Send + Sync + 'static {
 /// The columns every membership read returns, in the order the row mappers expect.
 macro_rules! member_columns {
     () => {
-        "id, tenant_id, sub, email, role, state, created_at, updated_at"
+        "id, tenant_id, sub, email, role, state, via, created_at, updated_at"
     };
 }
 
@@ -79,7 +79,8 @@ macro_rules! keeps_an_admin {
 }
 
 /// The membership (all columns null when none) and whether a removal is recorded.
-pub(super) const STANDING: &str = "SELECT m.id, m.tenant_id, m.sub, m.email, m.role, m.state, \
+pub(super) const STANDING: &str =
+    "SELECT m.id, m.tenant_id, m.sub, m.email, m.role, m.state, m.via, \
      m.created_at, m.updated_at, \
      EXISTS (SELECT 1 FROM membership_removals r WHERE r.tenant_id = $1 AND r.sub = $2) AS removed \
      FROM (SELECT 1 AS one) AS one LEFT JOIN memberships m ON m.tenant_id = $1 AND m.sub = $2";
@@ -89,17 +90,17 @@ pub(super) const GET_MEMBERSHIP: &str = concat!(
     " FROM memberships WHERE tenant_id = $1 AND sub = $2"
 );
 pub(super) const ADMIT_HOME: &str =
-    "INSERT INTO memberships (tenant_id, sub, email, role, state, created_at, updated_at) \
+    "INSERT INTO memberships (tenant_id, sub, email, role, state, via, created_at, updated_at) \
      SELECT $1, $2, $3, \
      CASE WHEN EXISTS (SELECT 1 FROM memberships WHERE tenant_id = $1 AND role = 'admin') \
-     THEN 'member' ELSE 'admin' END, 'active', $4, $4 \
+     THEN 'member' ELSE 'admin' END, 'active', 'home', $4, $4 \
      WHERE NOT EXISTS (SELECT 1 FROM membership_removals WHERE tenant_id = $1 AND sub = $2) \
      ON CONFLICT (tenant_id, sub) DO NOTHING";
 pub(super) const ACTIVATE: &str = "UPDATE memberships SET state = 'active', updated_at = $3 \
      WHERE tenant_id = $1 AND sub = $2 AND state = 'invited'";
 pub(super) const INVITE: &str =
-    "INSERT INTO memberships (tenant_id, sub, email, role, state, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, 'invited', $5, $5) ON CONFLICT (tenant_id, sub) DO NOTHING";
+    "INSERT INTO memberships (tenant_id, sub, email, role, state, via, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, 'invited', 'invite', $5, $5) ON CONFLICT (tenant_id, sub) DO NOTHING";
 pub(super) const LIST_MEMBERS: &str = concat!(
     "SELECT ",
     member_columns!(),

@@ -159,6 +159,7 @@ struct MembershipRow {
     email: String,
     role: String,
     state: String,
+    via: String,
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
 }
@@ -173,6 +174,7 @@ impl TryFrom<MembershipRow> for Membership {
             email: row.email,
             role: row.role.parse().map_err(|()| corrupt("role"))?,
             state: row.state.parse().map_err(|()| corrupt("state"))?,
+            via: row.via.parse().map_err(|()| corrupt("via"))?,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
@@ -188,6 +190,7 @@ struct StandingRow {
     email: Option<String>,
     role: Option<String>,
     state: Option<String>,
+    via: Option<String>,
     created_at: Option<OffsetDateTime>,
     updated_at: Option<OffsetDateTime>,
     removed: bool,
@@ -196,32 +199,25 @@ struct StandingRow {
 impl TryFrom<StandingRow> for Standing {
     type Error = sqlx::Error;
     fn try_from(row: StandingRow) -> Result<Self, sqlx::Error> {
-        let (Some(id), Some(tenant_id), Some(sub), Some(email), Some(role), Some(state)) = (
-            row.id,
-            row.tenant_id,
-            row.sub,
-            row.email,
-            row.role,
-            row.state,
-        ) else {
+        let Some(id) = row.id else {
             return Ok(if row.removed {
                 Standing::Removed
             } else {
                 Standing::Unknown
             });
         };
-        let (Some(created_at), Some(updated_at)) = (row.created_at, row.updated_at) else {
-            return Err(corrupt("membership timestamps"));
-        };
+        let column = |value: Option<String>| value.ok_or_else(|| corrupt("membership"));
+        let stamp = |value: Option<OffsetDateTime>| value.ok_or_else(|| corrupt("membership"));
         Membership::try_from(MembershipRow {
             id,
-            tenant_id,
-            sub,
-            email,
-            role,
-            state,
-            created_at,
-            updated_at,
+            tenant_id: column(row.tenant_id)?,
+            sub: column(row.sub)?,
+            email: column(row.email)?,
+            role: column(row.role)?,
+            state: column(row.state)?,
+            via: column(row.via)?,
+            created_at: stamp(row.created_at)?,
+            updated_at: stamp(row.updated_at)?,
         })
         .map(Standing::Member)
     }

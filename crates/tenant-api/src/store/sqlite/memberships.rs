@@ -26,7 +26,7 @@ impl MembershipStore for SqliteStore {
                     if row.get_ref(0)?.as_i64_or_null()?.is_some() {
                         return Ok(Standing::Member(membership_from(row, tenant)?));
                     }
-                    Ok(if row.get::<_, bool>(8)? {
+                    Ok(if row.get::<_, bool>(9)? {
                         Standing::Removed
                     } else {
                         Standing::Unknown
@@ -191,10 +191,11 @@ impl SqliteStore {
     }
 }
 
-/// Columns: id, tenant_id, sub, email, role, state, created_at, updated_at.
+/// Columns: id, tenant_id, sub, email, role, state, via, created_at, updated_at.
 fn membership_from(row: &Row<'_>, tenant: &ScopedTenant) -> rusqlite::Result<Membership> {
     let role = row.get_ref(4)?.as_str()?;
     let state = row.get_ref(5)?.as_str()?;
+    let via = row.get_ref(6)?.as_str()?;
     Ok(Membership {
         id: row.get(0)?,
         tenant_id: tenant.id().clone(),
@@ -206,7 +207,10 @@ fn membership_from(row: &Row<'_>, tenant: &ScopedTenant) -> rusqlite::Result<Mem
         state: state
             .parse()
             .map_err(|_| invalid(5, Type::Text, "stored state is not valid"))?,
-        created_at: timestamp(row, 6)?,
-        updated_at: timestamp(row, 7)?,
+        via: via
+            .parse()
+            .map_err(|_| invalid(6, Type::Text, "stored origin is not valid"))?,
+        created_at: timestamp(row, 7)?,
+        updated_at: timestamp(row, 8)?,
     })
 }
