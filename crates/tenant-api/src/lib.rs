@@ -15,6 +15,7 @@ pub mod domain;
 pub mod embedded;
 pub mod embedded_web;
 pub mod http;
+pub mod members;
 pub mod metrics;
 pub mod sign_out;
 pub mod startup;

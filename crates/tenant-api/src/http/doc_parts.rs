@@ -57,6 +57,7 @@ impl Modify for CommonErrors {
                 &mut item.put,
                 &mut item.post,
                 &mut item.delete,
+                &mut item.patch,
             ] {
                 if let Some(operation) = operation.as_mut() {
                     declare_common_errors(operation);
