@@ -1,5 +1,7 @@
-//! The `tenant-api` command line: serve, run the identity provider alone, manage users, migrate.
+//! The `tenant-api` command line: serve, run the identity provider alone, manage users and
+//! tenants, migrate.
 
+mod tenants;
 mod users;
 
 use std::net::SocketAddr;
@@ -45,6 +47,11 @@ enum Command {
         #[command(subcommand)]
         command: users::UsersCommand,
     },
+    /// Start tenants and list their members.
+    Tenants {
+        #[command(subcommand)]
+        command: tenants::TenantsCommand,
+    },
     /// Apply database migrations and exit.
     Migrate,
 }
@@ -56,7 +63,7 @@ pub async fn run() -> anyhow::Result<()> {
     let command = cli.command.unwrap_or(Command::Serve);
     match command {
         Command::Serve | Command::Idp { .. } => crate::telemetry::init(config.log_format),
-        Command::Users { .. } | Command::Migrate => {
+        Command::Users { .. } | Command::Tenants { .. } | Command::Migrate => {
             crate::telemetry::init_for_command(config.log_format)
         }
     }
@@ -76,6 +83,7 @@ pub async fn run() -> anyhow::Result<()> {
             idp(&config, addr, data_dir, access).await
         }
         Command::Users { command } => users::run(&config, command).await,
+        Command::Tenants { command } => tenants::run(&config, command).await,
         Command::Migrate => {
             crate::store::connect(&config.database_url, true)
                 .await
