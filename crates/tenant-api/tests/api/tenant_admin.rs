@@ -394,3 +394,43 @@ async fn invitations_are_rate_limited_per_tenant() {
     assert!(app.cognito.lookup("one-more@example.com").await.is_err());
     app.stop().await;
 }
+
+/// Benchmark-style, not a timer: the median of many interleaved requests, compared as a ratio
+/// with a generous bound, so a noisy shared machine cannot make it flake.
+#[tokio::test]
+async fn a_member_proven_by_membership_is_served_about_as_fast_as_one_proven_by_attribute() {
+    let app = spawn_app().await;
+    let (alice, _) = member_of(&app, "alice@example.com", "acme").await;
+    let (dave, _) = member_of(&app, "dave@example.com", "globex").await;
+    assert_eq!(
+        invite(&app, &alice, "acme", "dave@example.com")
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    for n in 0..3 {
+        app.create_item(&alice, "acme", &format!("item {n}")).await;
+    }
+    let time = |who: &Session| {
+        let request = app.authed(Method::GET, "/api/items/", &who.access, Some("acme"));
+        async move {
+            let started = std::time::Instant::now();
+            let response = request.sent().await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let rows: Vec<Value> = response.json().await.unwrap();
+            assert_eq!(rows.len(), 3);
+            started.elapsed()
+        }
+    };
+    let (mut by_attribute, mut by_membership) = (Vec::new(), Vec::new());
+    for _ in 0..200 {
+        by_attribute.push(time(&alice).await);
+        by_membership.push(time(&dave).await);
+    }
+    by_attribute.sort();
+    by_membership.sort();
+    let (a, m) = (by_attribute[100], by_membership[100]);
+    eprintln!("median tenant list: by attribute {a:?}, by membership {m:?}");
+    assert!(m < a * 3, "membership proof {m:?} vs attribute proof {a:?}");
+    app.stop().await;
+}
