@@ -203,7 +203,7 @@ async fn invite(
     request_body = RoleIn,
     responses(
         (status = 200, description = "The member", body = MemberOut),
-        TenantScopedErrors, AdminErrors,
+        TenantScopedErrors, AdminErrors, MemberChangeErrors,
     ))]
 async fn set_role(
     State(state): State<AppState>,
@@ -223,7 +223,7 @@ async fn set_role(
     params(("sub" = String, Path, description = "The member's sub"), super::doc_parts::TenantHeader),
     responses(
         (status = 200, description = "The member", body = MemberOut),
-        TenantScopedErrors, AdminErrors,
+        TenantScopedErrors, AdminErrors, MemberChangeErrors,
     ))]
 async fn suspend(
     state: State<AppState>,
@@ -239,7 +239,7 @@ async fn suspend(
     params(("sub" = String, Path, description = "The member's sub"), super::doc_parts::TenantHeader),
     responses(
         (status = 200, description = "The member", body = MemberOut),
-        TenantScopedErrors, AdminErrors,
+        TenantScopedErrors, AdminErrors, MemberChangeErrors,
     ))]
 async fn reactivate(
     state: State<AppState>,
@@ -268,7 +268,7 @@ async fn set_state(
     params(("sub" = String, Path, description = "The member's sub"), super::doc_parts::TenantHeader),
     responses(
         (status = 200, description = "Removed", body = RemovedOut),
-        TenantScopedErrors, AdminErrors,
+        TenantScopedErrors, AdminErrors, MemberChangeErrors,
     ))]
 async fn remove(
     State(state): State<AppState>,
@@ -306,7 +306,7 @@ async fn audit(
     Ok((headers, AppJson(rows)))
 }
 
-/// The errors every admin operation can answer beyond the tenant-scoped ones.
+/// What every admin operation can answer beyond the tenant-scoped errors.
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)] // only its OpenAPI description is used
 enum AdminErrors {
@@ -314,6 +314,12 @@ enum AdminErrors {
     /// caller's (`tenant_mismatch`, `tenant_not_proven`, `tenant_suspended`).
     #[response(status = 403)]
     Forbidden(ErrorBody),
+}
+
+/// What a change to one member can answer beyond [`AdminErrors`].
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // only its OpenAPI description is used
+enum MemberChangeErrors {
     /// No such member in this tenant.
     #[response(status = 404)]
     NotFound(ErrorBody),
