@@ -29,5 +29,5 @@ SQL
 export TENANT_API_TEST_POSTGRES="postgres://tenant_api:tenant_api@127.0.0.1:$port/postgres"
 echo "== API and store suites on PostgreSQL"
 cargo test -p tenant-api --test api
-echo "== Row-level security and multi-instance sign-out on PostgreSQL"
-cargo test -p tenant-api --features postgres-tests --test postgres
+echo "== Row-level security, the pipelined transaction and multi-instance sign-out on PostgreSQL"
+cargo test -p tenant-api --features postgres-tests --lib --test postgres

@@ -13,7 +13,11 @@
 # per request, each set against the yardstick's runs paired with it (% of the baseline).
 # A scale case compares one tenant's first page and a deep cursor page on 1,000,000 items across
 # 1,000 tenants with the same requests on a nearly empty database. --postgres URL repeats the
-# data cases on PostgreSQL.
+# data cases on PostgreSQL, and pairs the 3-row list and item create (16 connections) with
+# pgbench running the same transaction on the same database (BEGIN; set_config; the statement;
+# COMMIT; prepared), reporting tenant-api's req/s as a % of pgbench's and the CPU per request of
+# tenant-api and of PostgreSQL; --postgres-before BIN measures an older build there in the same
+# rounds (before/after).
 #
 # Traffic goes to 127.0.0.1 only, every loop is bounded, and the EXIT trap stops every process
 # the script started. Figures from a shared machine are noisy: compare ratios within one run.
@@ -26,7 +30,11 @@ usage: scripts/bench.sh [options]
   --duration SECS     seconds per measured run
   --rounds N          runs per case, each paired with a run of the bare baseline (median kept)
   --connections "N…"  connection counts (default "16 256")
-  --postgres URL      also run the data cases on PostgreSQL (loopback URL only)
+  --postgres URL      also run the data cases on PostgreSQL (loopback URL only), with pgbench
+                      running the same transactions as a yardstick (items_list_3, items_create)
+  --postgres-before BIN
+                      with --postgres: also measure this older tenant-api binary on PostgreSQL,
+                      in the same rounds (label postgres-before)
   --no-build          use the existing target/release/tenant-api
   --binary PATH       measure this tenant-api binary instead (implies --no-build), e.g. an
                       older build kept for an A/B comparison in the same session
@@ -47,6 +55,7 @@ duration=5
 rounds=3
 connections="16 256"
 pg_url=""
+pg_before_bin=""
 build=1
 scale=1
 profile_dir=""
@@ -64,6 +73,7 @@ while [ $# -gt 0 ]; do
     --bare) bare_override=${2:?}; shift ;;
     --connections) connections=${2:?}; shift ;;
     --postgres) pg_url=${2:?}; shift ;;
+    --postgres-before) pg_before_bin=${2:?}; shift ;;
     --no-build) build=0 ;;
     --binary) bin_override=${2:?}; build=0; shift ;;
     --no-scale) scale=0 ;;
@@ -112,6 +122,10 @@ need_apt() {
 }
 command -v wrk >/dev/null || need_apt wrk
 command -v curl >/dev/null || need_apt curl
+if [ -n "$pg_url" ]; then
+  command -v pgbench >/dev/null || need_apt postgresql-client
+  command -v ss >/dev/null || need_apt iproute2
+fi
 if [ "$scale" = 1 ]; then command -v sqlite3 >/dev/null || need_apt sqlite3; fi
 if [ -n "$profile_dir" ] && ! command -v perf >/dev/null; then
   log "perf not found: --profile ignored"
@@ -289,6 +303,22 @@ cpu_ticks() { # PID: user + system CPU clock ticks the process has used so far
 }
 clk_tck=$(getconf CLK_TCK)
 
+# The PostgreSQL server's postmaster (set in the PostgreSQL section); while set, every run also
+# records the CPU PostgreSQL spent (all its processes) per request.
+pg_pm=""
+pg_cpu_ticks() { # PID of the postmaster: its CPU, its reaped children's, and its live children's
+  local pm=$1 stat total child
+  stat=$(cat "/proc/$pm/stat" 2>/dev/null) || { printf '0'; return; }
+  # shellcheck disable=SC2086
+  set -- ${stat##*) }
+  # utime stime cutime cstime: a backend that exits mid-run moves into cutime/cstime.
+  total=$(( ${12} + ${13} + ${14} + ${15} ))
+  for child in $(cat "/proc/$pm/task/$pm/children" 2>/dev/null); do
+    total=$(( total + $(cpu_ticks "$child") ))
+  done
+  printf '%s' "$total"
+}
+
 results="$work/results.tsv"
 : >"$results"
 
@@ -320,10 +350,12 @@ run_once() {
     done
   ) &
   local poller=$!
-  local cpu_before
+  local cpu_before pg_before=0
   cpu_before=$(cpu_ticks "$pid")
+  [ -n "$pg_pm" ] && pg_before=$(pg_cpu_ticks "$pg_pm")
   wrk -t"$threads" -c"$conns" -d"${duration}s" --timeout 10s -s "$lua" "$url$path" >"$wout" 2>&1 || true
-  local cpu_used=$(( $(cpu_ticks "$pid") - cpu_before ))
+  local cpu_used=$(( $(cpu_ticks "$pid") - cpu_before )) pg_used=0
+  [ -n "$pg_pm" ] && pg_used=$(( $(pg_cpu_ticks "$pg_pm") - pg_before ))
   touch "$stop_file"
   wait "$poller" 2>/dev/null || true
   local peak polled anon
@@ -341,14 +373,16 @@ run_once() {
   # shellcheck disable=SC2086
   local requests duration_us p50_us p99_us status socket
   eval "$(printf '%s' "${line#RESULT }" | tr ' ' '\n' | sed 's/^/local /')"
-  local rps cpu_us
+  local rps cpu_us pg_us
   rps=$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
   # Server CPU time (user + system) per request: less sensitive than req/s to the load
   # generator sharing the cores, though still to other tenants of a shared machine.
   cpu_us=$(awk -v t="$cpu_used" -v hz="$clk_tck" -v r="$requests" \
     'BEGIN { printf "%.1f", (r > 0 ? t / hz * 1e6 / r : 0) }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$conns" "$name" "$rps" "$p50_us" "$p99_us" \
-    "$((status + socket))" "$peak" "$cpu_us" "$anon" "$round" >>"$results"
+  pg_us=$(awk -v t="$pg_used" -v hz="$clk_tck" -v r="$requests" \
+    'BEGIN { printf "%.1f", (r > 0 ? t / hz * 1e6 / r : 0) }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$conns" "$name" "$rps" "$p50_us" "$p99_us" \
+    "$((status + socket))" "$peak" "$cpu_us" "$anon" "$round" "$pg_us" >>"$results"
   printf '  %-12s %4s conns  %-13s %9s req/s  p50 %7s µs  p99 %8s µs  errors %s (non-2xx %s, socket %s)  peak RSS %s KiB (anonymous %s KiB)  server CPU %s µs/req\n' \
     "$backend" "$conns" "$name" "$rps" "$p50_us" "$p99_us" "$((status + socket))" "$status" "$socket" "$peak" "$anon" "$cpu_us" >&2
 }
@@ -360,8 +394,57 @@ run_case() {
   if [ -n "$only" ] && [[ " $only " != *" $name "* ]]; then return 0; fi
   for round in $(seq 1 "$rounds"); do
     run_once "bare@$backend" "$bare_pid" "$bare_base" "$conns" "$name" "$round" GET /items "" ""
+    if [ "$backend" = postgres ]; then
+      [ "$conns" = 16 ] && run_pgbench "$conns" "$name" "$round"
+      if [ -n "$before_pid" ]; then
+        run_once postgres-before "$before_pid" "$before_base" "$conns" "$name" "$round" \
+          "$method" "$path" "$body" "$before_token"
+      fi
+    fi
     run_once "$backend" "$server_pid" "$base" "$conns" "$name" "$round" "$method" "$path" "$body" "$token"
   done
+}
+
+# The transaction tenant-api runs for a case, as a pgbench script: the same statements, with the
+# tenant and owner as parameters (-M prepared). The list fetches limit + 1 rows, as the API does
+# to know whether a next page exists.
+pgbench_script() { # NAME -> script on stdout, or nothing for a case without one
+  local columns="id, tenant_id, owner_sub, name, created_at, updated_at"
+  case "$1" in
+    items_list_3) printf '%s\n' "BEGIN;" "SELECT set_config('app.tenant_id', :tenant, true);" \
+      "SELECT $columns FROM items WHERE tenant_id = :tenant AND id > 0 ORDER BY id LIMIT 4;" "COMMIT;" ;;
+    items_create) printf '%s\n' "BEGIN;" "SELECT set_config('app.tenant_id', :tenant, true);" \
+      "INSERT INTO items (tenant_id, owner_sub, name, created_at, updated_at) VALUES (:tenant, :owner, 'bench item', now(), now()) RETURNING $columns;" \
+      "COMMIT;" ;;
+  esac
+}
+
+# run_pgbench CONNS NAME ROUND: pgbench -M prepared, one thread, the case's transaction, as long
+# as a wrk run; recorded as pgbench@postgres (transactions/s as req/s, with PostgreSQL's CPU).
+run_pgbench() {
+  local conns=$1 name=$2 round=$3 script="$work/pgbench-$2.sql" out="$work/pgbench-$2-$1-$3.txt"
+  pgbench_script "$name" >"$script"
+  [ -s "$script" ] || return 0
+  local args=(-n -M prepared -c "$conns" -j 1 -f "$script" -D "tenant=$tenant" -D owner=pgbench)
+  pgbench "${args[@]}" -T "$warmup" "$pg_url" >/dev/null 2>&1 || true
+  local pg_before
+  pg_before=$(pg_cpu_ticks "$pg_pm")
+  pgbench "${args[@]}" -T "$duration" "$pg_url" >"$out" 2>&1 || { cat "$out" >&2; die "pgbench failed for $name"; }
+  local pg_used=$(( $(pg_cpu_ticks "$pg_pm") - pg_before ))
+  local tps latency failed txns
+  tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$out" | tail -n 1)
+  latency=$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$out" | head -n 1)
+  txns=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$out" | head -n 1)
+  failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$out" | head -n 1)
+  [ -n "$tps" ] && [ -n "$txns" ] || { cat "$out" >&2; die "pgbench gave no result for $name"; }
+  local pg_us
+  pg_us=$(awk -v t="$pg_used" -v hz="$clk_tck" -v r="$txns" \
+    'BEGIN { printf "%.1f", (r > 0 ? t / hz * 1e6 / r : 0) }')
+  # Columns as run_once's: p50 holds pgbench's average latency; no p99, RSS or client CPU.
+  printf '%s\t%s\t%s\t%.0f\t%.0f\t0\t%s\t0\t0\t0\t%s\t%s\n' "pgbench@postgres" "$conns" "$name" "$tps" \
+    "$(awk -v l="${latency:-0}" 'BEGIN { print l * 1000 }')" "${failed:-0}" "$round" "$pg_us" >>"$results"
+  printf '  %-12s %4s conns  %-13s %9.0f tx/s   avg latency %s ms  failed %s  PostgreSQL CPU %s µs/tx\n' \
+    pgbench "$conns" "$name" "$tps" "${latency:-?}" "${failed:-0}" "$pg_us" >&2
 }
 
 check_ok() { # METHOD PATH BODY TOKEN: one request, must be 2xx
@@ -449,13 +532,35 @@ stop_server
 
 # ---------------------------------------------------------------------------------------------
 # PostgreSQL: the data cases again (plus /health as the baseline of this server)
+before_pid=""
 if [ -n "$pg_url" ]; then
+  pg_port=$(printf '%s' "$pg_url" | sed -nE 's#^[a-z]+://([^@/]*@)?(\[[^]]*\]|[^:/?]*):([0-9]+).*#\3#p')
+  pg_pm=$(ss -Hltnp "sport = :${pg_port:-5432}" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1)
+  [ -n "$pg_pm" ] || log "PostgreSQL's postmaster not found on port ${pg_port:-5432}: no PostgreSQL CPU figures"
+  if [ -n "$pg_before_bin" ]; then
+    # The older build, on the same database (it applies the same migrations), with a copy of
+    # the identity provider's state (the same user) so the two servers share no files.
+    cp -a "$DATA_DIR" "$work/data-before"
+    DATA_DIR="$work/data-before" DATABASE_URL="$pg_url" BIND_ADDR=127.0.0.1:0 \
+      "$pg_before_bin" serve >"$work/server-before.log" 2>&1 &
+    before_pid=$!
+    started_pids+=("$before_pid")
+    before_base=$(listen_url "$before_pid" "$work/server-before.log" tenant-api) || exit 1
+    log "server 'postgres-before' (pid $before_pid) at $before_base"
+  fi
   start_server postgres "$pg_url"
   token=$(sign_in)
   [ -n "$token" ] || die "no access token on the PostgreSQL server"
+  # Tokens are verified by the identity provider's keys; each server has its own embedded one.
+  if [ -n "$before_pid" ]; then
+    before_token=$(base=$before_base sign_in)
+    [ -n "$before_token" ] || die "no access token on the older PostgreSQL server"
+  fi
   alert_id=$(seed_via_api "$token")
   run_suite postgres "$token" "$alert_id" 0
   stop_server
+  if [ -n "$before_pid" ]; then kill -TERM "$before_pid" 2>/dev/null || true; fi
+  pg_pm=""
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -533,7 +638,7 @@ report() {
       return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
     }
     function pct(x) { return sprintf(x < 10 ? "%.1f %%" : "%.0f %%", x) }
-    $1 ~ /^scale-/ { next }
+    $1 ~ /^scale-/ || $1 ~ /^pgbench@/ { next }
     {
       k = $1 FS $2 FS $3
       if (!(k in seen)) { seen[k] = 1; order[++n] = k }
@@ -553,6 +658,36 @@ report() {
           (bc > 0 && c > 0 ? pct(100 * bc / c) : "-"), err[k], peak[k] / 1024, anon[k] / 1024
       }
     }' "$results"
+  if grep -q '^pgbench@' "$results"; then
+    echo
+    echo "### PostgreSQL against pgbench running the same transaction (BEGIN; set_config; the statement; COMMIT; -M prepared, -j1), same database, same rounds (median of $rounds)"
+    echo
+    echo "| case | conns | pgbench tx/s | tenant-api req/s | **% of pgbench** | tenant-api CPU (µs/req) | PostgreSQL CPU (µs/tx): pgbench | PostgreSQL CPU: tenant-api | before req/s | before % of pgbench | before CPU (µs/req) | PostgreSQL CPU: before |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    awk -F'\t' '
+      function median(list,    v, n, i, j, t) {
+        n = split(list, v, " ")
+        for (i = 2; i <= n; i++) { t = v[i] + 0; for (j = i - 1; j >= 1 && v[j] + 0 > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+        return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+      }
+      function pct(x) { return sprintf("%.0f %%", x) }
+      $1 == "pgbench@postgres" || $1 == "postgres" || $1 == "postgres-before" {
+        k = $1 FS $2 FS $3
+        rps[k] = rps[k] " " $4; cpu[k] = cpu[k] " " $9; pg[k] = pg[k] " " $12; seen[k] = 1
+        if ($1 == "pgbench@postgres" && !(($2 FS $3) in cases)) { cases[$2 FS $3] = 1; order[++n] = $2 FS $3 }
+      }
+      END {
+        for (i = 1; i <= n; i++) {
+          c = order[i]; split(c, f, FS)
+          p = "pgbench@postgres" FS c; a = "postgres" FS c; b = "postgres-before" FS c
+          pr = median(rps[p]); ar = (a in seen) ? median(rps[a]) : 0; br = (b in seen) ? median(rps[b]) : 0
+          printf "| %s | %s | %.0f | %.0f | **%s** | %.1f | %.1f | %.1f | %s | %s | %s | %s |\n", f[2], f[1], pr, ar,
+            pct(100 * ar / pr), (a in seen) ? median(cpu[a]) : 0, median(pg[p]), (a in seen) ? median(pg[a]) : 0,
+            (br > 0 ? sprintf("%.0f", br) : "-"), (br > 0 ? pct(100 * br / pr) : "-"),
+            (br > 0 ? sprintf("%.1f", median(cpu[b])) : "-"), (br > 0 ? sprintf("%.1f", median(pg[b])) : "-")
+        }
+      }' "$results"
+  fi
   if [ "$scale" = 1 ]; then
     echo
     echo "### Scale: tenant $tenant, 1,000 of its items; 1,000,000 items in 1,000 tenants vs 1,000 items in 1 tenant (16 conns)"

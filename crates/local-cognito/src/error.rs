@@ -28,6 +28,14 @@ pub enum Error {
         /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// [`crate::ApiAccess::AccessKey`] was given an empty key, which a request signed with an
+    /// empty access key id (`Credential=/…`) would match.
+    #[error(
+        "the JSON API access key is empty (tenant-api idp --api-access-key / \
+         LOCAL_COGNITO_API_ACCESS_KEY; Options::api_access): give a non-empty key, or unset it \
+         to answer loopback callers only"
+    )]
+    EmptyAccessKey,
     /// The named user pool does not exist.
     #[error("user pool {0} does not exist")]
     PoolNotFound(String),

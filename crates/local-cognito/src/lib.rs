@@ -5,7 +5,8 @@
 //! with `endpoint_url` signs users in exactly as against AWS: temporary password →
 //! NEW_PASSWORD_REQUIRED → RS256 tokens → refresh → global sign-out. SigV4 `Authorization`
 //! headers are accepted and **not verified**: any credentials work, so the JSON API answers
-//! loopback peers only unless [`Options::api_access`] opens it; the Hosted UI answers anyone.
+//! loopback peers only unless [`Options::api_access`] opens it, and only under a `Host` that
+//! names the listener; the Hosted UI answers anyone.
 //!
 //! Layout: `targets/` has one module per operation, `auth/` the sign-in logic they share,
 //! `domain/` pools, clients, users and their rules, `store/` the SQLite state, `crypto/` keys,
@@ -34,6 +35,7 @@ mod running;
 mod service;
 mod store;
 mod targets;
+mod throttle;
 
 use std::sync::Arc;
 
@@ -46,6 +48,7 @@ pub use store::StoreError;
 
 use clock::epoch_seconds;
 use crypto::keys::{generate_pkcs8, KeyPurpose, SigningKey, SigningKeys};
+use exposure::{ApiGuard, ApiHosts};
 use service::{Core, Services};
 use store::Store;
 
@@ -55,11 +58,15 @@ pub struct LocalCognito {
     core: Arc<Core>,
     public_url: Option<String>,
     api_access: ApiAccess,
+    api_hosts: Vec<String>,
 }
 
 impl LocalCognito {
     /// Opens (creating and migrating) the SQLite state and loads or creates the signing keys.
     pub async fn open(options: Options) -> Result<Self, Error> {
+        if options.api_access.has_empty_key() {
+            return Err(Error::EmptyAccessKey);
+        }
         let store = match &options.data_dir {
             Some(dir) => {
                 std::fs::create_dir_all(dir).map_err(|source| Error::DataDir {
@@ -79,22 +86,27 @@ impl LocalCognito {
                 clock: options.clock,
                 keys: SigningKeys { id, access },
                 region: options.region,
+                login_throttle: throttle::LoginThrottle::default(),
             }),
             public_url: options.public_url,
             api_access: options.api_access,
+            api_hosts: options.api_hosts,
         })
     }
 
     /// The whole HTTP surface; `public_url` (no trailing slash) is used in `iss` and the OpenID
     /// configuration unless [`Options::public_url`] was set.
+    /// The JSON API answers only under a `Host` naming this URL, [`Options::public_url`], a
+    /// loopback name, an IP address or one of [`Options::api_hosts`].
     pub fn router(&self, public_url: String) -> axum::Router {
+        let hosts = ApiHosts::new(&public_url, self.public_url.as_deref(), &self.api_hosts);
         let base = self.public_url.clone().unwrap_or(public_url);
         http::router(
             Services {
                 core: Arc::clone(&self.core),
                 base_url: Arc::from(base.trim_end_matches('/')),
             },
-            self.api_access.clone(),
+            ApiGuard::new(self.api_access.clone(), hosts),
         )
     }
 

@@ -19,6 +19,10 @@ pub struct Options {
     pub clock: Arc<dyn Clock>,
     /// Who may call the JSON API from beyond loopback (the browser endpoints answer anyone).
     pub api_access: ApiAccess,
+    /// Host names, besides loopback names, IP addresses and the host of `public_url`, under
+    /// which the JSON API answers (say the service name other containers reach it by). Any
+    /// other `Host` is refused, so a web page cannot reach the API through DNS rebinding.
+    pub api_hosts: Vec<String>,
 }
 
 impl Options {
@@ -30,6 +34,7 @@ impl Options {
             public_url: None,
             clock: Arc::new(SystemClock),
             api_access: ApiAccess::default(),
+            api_hosts: Vec::new(),
         }
     }
 
@@ -49,6 +54,7 @@ impl std::fmt::Debug for Options {
             .field("region", &self.region)
             .field("public_url", &self.public_url)
             .field("api_access", &self.api_access)
+            .field("api_hosts", &self.api_hosts)
             .finish_non_exhaustive()
     }
 }

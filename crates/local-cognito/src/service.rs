@@ -10,6 +10,7 @@ use crate::domain::pool::Pool;
 use crate::domain::user::User;
 use crate::error::CognitoError;
 use crate::store::Store;
+use crate::throttle::LoginThrottle;
 
 /// What lives as long as the provider: opened once by [`crate::LocalCognito::open`].
 #[derive(Debug)]
@@ -18,6 +19,8 @@ pub(crate) struct Core {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) keys: SigningKeys,
     pub(crate) region: String,
+    /// The Hosted UI sign-in form's per-address limit (in memory, per process).
+    pub(crate) login_throttle: LoginThrottle,
 }
 
 impl std::fmt::Debug for dyn Clock {

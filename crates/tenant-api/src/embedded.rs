@@ -42,22 +42,25 @@ impl EmbeddedIdp {
     /// Opens the identity provider's state under `data_dir/idp`, serves it on `addr` and makes
     /// sure the pool exists.
     pub async fn start(data_dir: &Path, addr: SocketAddr, region: &str) -> anyhow::Result<Self> {
-        Self::start_with(data_dir, addr, region, ApiAccess::default()).await
+        Self::start_with(data_dir, addr, region, ApiAccess::default(), Vec::new()).await
     }
 
-    /// As [`Self::start`], with who may call the JSON API from beyond loopback.
+    /// As [`Self::start`], with who may call the JSON API from beyond loopback, and the host
+    /// names besides loopback names and IP addresses it answers under (`api_hosts`).
     pub async fn start_with(
         data_dir: &Path,
         addr: SocketAddr,
         region: &str,
         api_access: ApiAccess,
+        api_hosts: Vec<String>,
     ) -> anyhow::Result<Self> {
         let mut options = Options::persistent(data_dir.join("idp"));
         options.region = region.to_owned();
         options.api_access = api_access;
+        options.api_hosts = api_hosts;
         let idp = LocalCognito::open(options)
             .await
-            .context("cannot open the embedded identity provider's state")?;
+            .context("cannot open the embedded identity provider (its state or its options)")?;
         let running = idp.start(addr).await.with_context(|| {
             format!("cannot start the embedded identity provider on {addr} (LOCAL_COGNITO_ADDR)")
         })?;

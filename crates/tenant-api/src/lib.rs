@@ -4,8 +4,9 @@
 //! into an [`startup::Application`]; `http` is the thin axum layer (routes, extractors, one
 //! error type); `tenancy` resolves and proves tenants; `domain` and `store` hold tenant data
 //! with no HTTP in sight; `cognito` is the AWS SDK gateway; `embedded` runs the local identity
-//! provider; `sign_out`, `throttle` and `metrics` are the production guards; `cli` is the
-//! command line; `clock` is the injectable time they read.
+//! provider; `server` is the accept loop (connection timeouts and cap); `sign_out`, `throttle`
+//! and `metrics` are the production guards; `cli` is the command line; `clock` is the
+//! injectable time they read.
 
 pub mod cli;
 pub mod clock;
@@ -17,6 +18,7 @@ pub mod embedded_web;
 pub mod http;
 pub mod members;
 pub mod metrics;
+pub mod server;
 pub mod sign_out;
 pub mod startup;
 pub mod state;

@@ -18,6 +18,7 @@ use crate::config::{CognitoBackend, Config, WebConfig};
 use crate::embedded::EmbeddedIdp;
 use crate::embedded_web::complete_web_config;
 use crate::metrics::Metrics;
+use crate::server::{fd_limit, ConnectionLimits};
 use crate::sign_out::SignOutRegistry;
 use crate::state::{AppState, Services};
 use crate::store::{self, Stores};
@@ -111,6 +112,7 @@ pub struct Application {
     cognito: CognitoSetup,
     background: Vec<JoinHandle<()>>,
     shutdown_grace: Duration,
+    connections: ConnectionLimits,
     web: WebConfig,
 }
 
@@ -126,10 +128,11 @@ impl Application {
     /// time. (Tokens are still issued and verified by the identity provider's and verifier's
     /// clocks.)
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let stores = store::open(
+        let stores = store::open_with_pool(
             &config.database_url,
             true,
             config.limits.database_timeout,
+            config.limits.database_pool_size,
             clock.clone(),
         )
         .await
@@ -144,6 +147,15 @@ impl Application {
             config.web = complete_web_config(idp, &config.data_dir, &config.web, served).await?;
         }
         let (state, background) = build_state(&config, stores, &cognito, clock).await?;
+        let limits = &config.limits;
+        let connections = ConnectionLimits {
+            header_read_timeout: limits.header_read_timeout,
+            idle_timeout: limits.idle_timeout,
+            max_connections: match limits.max_connections {
+                Some(max) => max,
+                None => fd_limit::default_max_connections(fd_limit::raise()),
+            },
+        };
         let router = crate::http::router(state.clone(), &config);
         Ok(Self {
             listener,
@@ -152,6 +164,7 @@ impl Application {
             cognito,
             background,
             shutdown_grace: config.limits.shutdown_grace,
+            connections,
             web: config.web,
         })
     }
@@ -195,18 +208,16 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        let server = axum::serve(self.listener, service).with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!("shutting down: no new connections, finishing in-flight requests");
-            let _ = signalled_tx.send(());
-        });
-        let mut server = tokio::spawn(async move { server.await });
+        let server =
+            crate::server::serve(self.listener, self.router, self.connections, async move {
+                shutdown.await;
+                tracing::info!("shutting down: no new connections, finishing in-flight requests");
+                let _ = signalled_tx.send(());
+            });
+        let mut server = tokio::spawn(server);
         let grace = self.shutdown_grace;
         let result = tokio::select! {
-            result = &mut server => result.context("server task failed")?.context("server failed"),
+            result = &mut server => result.context("server task failed"),
             () = async {
                 if signalled_rx.await.is_ok() {
                     tokio::time::sleep(grace).await;

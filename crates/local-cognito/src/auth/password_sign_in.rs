@@ -37,7 +37,11 @@ pub(crate) async fn sign_in(
 }
 
 /// The user `username` names, if enabled and `given_password` is theirs. Unknown users fail
-/// as wrong passwords when the client hides user existence.
+/// as wrong passwords when the client hides user existence. Every outcome costs one password
+/// verification (against a dummy hash when there is no account), so timing does not tell
+/// unknown, disabled and existing accounts apart. A name locked out after repeated failures
+/// ([`crate::domain::lockout`]) gets the answer of a wrong password without any check;
+/// names without an account lock alike, so a lock reveals nothing either.
 pub(crate) async fn verify_password(
     services: &Services,
     pool: &Pool,
@@ -45,7 +49,24 @@ pub(crate) async fn verify_password(
     username: &str,
     given_password: &str,
 ) -> Result<User, CognitoError> {
-    let Some(user) = services.find_user(pool, username).await? else {
+    let user = services.find_user(pool, username).await?;
+    let name = lockout_name(pool, user.as_ref(), username);
+    let store = services.store();
+    let failures = store.sign_in_failures(&pool.id, &name).await?;
+    let locked = failures.is_some_and(|failures| failures.locks(services.now()));
+    let matches = !locked && {
+        let stored = user.as_ref().and_then(|user| user.password_hash.as_deref());
+        password::verify_or_dummy(given_password, stored).await
+    };
+    if !locked && !matches {
+        let recorded = store
+            .record_sign_in_failure(&pool.id, &name, services.now())
+            .await?;
+        if recorded.locks(services.now()) {
+            tracing::info!(pool = %pool.id, failures = recorded.count, "sign-in name locked out");
+        }
+    }
+    let Some(user) = user else {
         return Err(if client.hides_user_existence() {
             incorrect_credentials()
         } else {
@@ -55,11 +76,24 @@ pub(crate) async fn verify_password(
     if !user.enabled {
         return Err(disabled());
     }
-    let hash = user.password_hash.as_deref().unwrap_or_default();
-    if !password::verify(given_password, hash).await {
+    if !matches {
         return Err(incorrect_credentials());
     }
+    if failures.is_some() {
+        store.clear_sign_in_failures(&pool.id, &name).await?;
+    }
     Ok(user)
+}
+
+/// What the lockout counts failures under: the account's internal username, so every name it
+/// signs in with shares one count, or the name as given (as the pool compares it) when no
+/// account has it.
+fn lockout_name(pool: &Pool, user: Option<&User>, given: &str) -> String {
+    match user {
+        Some(user) => user.username.clone(),
+        None if pool.email_is_username() => given.to_lowercase(),
+        None => given.to_owned(),
+    }
 }
 
 /// Stores a single-use NEW_PASSWORD_REQUIRED session for `user`; returns its opaque value.

@@ -10,10 +10,31 @@ use crate::domain::pool::Pool;
 use crate::domain::user::User;
 use crate::error::CognitoError;
 use crate::service::Services;
-use crate::store::RefreshFamily;
+use crate::store::{RefreshFamily, Replay};
 
-fn invalid() -> CognitoError {
+pub(crate) fn invalid() -> CognitoError {
     CognitoError::not_authorized("Invalid Refresh Token")
+}
+
+pub(crate) fn revoked() -> CognitoError {
+    CognitoError::not_authorized("Refresh Token has been revoked")
+}
+
+/// What a rotated-out refresh token gets when presented again, `grace` seconds of
+/// `RetryGracePeriodSeconds` after it was rotated out at `rotated_at`:
+/// - inside the grace period (`now < rotated_at + grace`), a retry: the family moves on to a
+///   new generation (never a second chain);
+/// - with no grace period, in the very second of the rotation: refused, family kept (the
+///   losers of concurrent redemptions of one token, which a one-second clock cannot order);
+/// - later: reuse, and the whole family is revoked (RFC 9700 §4.14.2).
+pub(crate) fn replay(rotated_at: i64, now: i64, grace: i64) -> Replay {
+    if now < rotated_at.saturating_add(grace) {
+        Replay::Advance
+    } else if now < rotated_at.saturating_add(grace.max(1)) {
+        Replay::Refuse
+    } else {
+        Replay::RevokeFamily
+    }
 }
 
 /// The family of `token`, which must have been issued to `client` of `pool`.
@@ -34,8 +55,10 @@ pub(crate) async fn find_family(
     Ok(family)
 }
 
-/// Checks that the family may still refresh (not revoked, not expired, not rotated away for
-/// longer than the grace period) and returns its enabled user.
+/// Checks that the family may still refresh (not revoked, not expired; on a client that no
+/// longer rotates, not rotated out) and returns its enabled user. Whether a rotated-out token
+/// may still be redeemed on a rotating client is decided atomically by
+/// [`tokens::issue_refreshed`].
 pub(crate) async fn live_user(
     services: &Services,
     pool: &Pool,
@@ -44,18 +67,13 @@ pub(crate) async fn live_user(
 ) -> Result<User, CognitoError> {
     let now = services.now();
     if family.revoked {
-        return Err(CognitoError::not_authorized(
-            "Refresh Token has been revoked",
-        ));
+        return Err(revoked());
     }
     if family.expires_at < now {
         return Err(CognitoError::not_authorized("Refresh Token has expired"));
     }
-    if let Some(rotated_at) = family.rotated_at {
-        let grace = client.settings.oauth.rotation_grace().unwrap_or(0);
-        if now > rotated_at + grace {
-            return Err(invalid());
-        }
+    if family.rotated_at.is_some() && client.settings.oauth.rotation_grace().is_none() {
+        return Err(invalid());
     }
     let user = services
         .store()
@@ -100,4 +118,20 @@ pub(crate) async fn refresh(
         authentication_result: Some(refreshed(services, pool, client, &family).await?),
         ..AuthResponse::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_replay_advances_inside_the_grace_period_and_revokes_the_family_after_it() {
+        // Grace 10 s, rotated out at 100.
+        assert_eq!(replay(100, 100, 10), Replay::Advance);
+        assert_eq!(replay(100, 109, 10), Replay::Advance);
+        assert_eq!(replay(100, 110, 10), Replay::RevokeFamily);
+        // No grace: dead at once; the rotation's own second only refuses (concurrent losers).
+        assert_eq!(replay(100, 100, 0), Replay::Refuse);
+        assert_eq!(replay(100, 101, 0), Replay::RevokeFamily);
+    }
 }

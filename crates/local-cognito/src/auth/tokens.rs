@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::claims::{self, Subject};
+use super::refresh;
 use super::AuthenticationResult;
 use crate::crypto::{jwt, random};
 use crate::domain::client::Client;
@@ -11,7 +12,7 @@ use crate::domain::pool::Pool;
 use crate::domain::user::User;
 use crate::error::CognitoError;
 use crate::service::Services;
-use crate::store::RefreshFamily;
+use crate::store::{RefreshFamily, Rotation};
 
 fn sign(
     services: &Services,
@@ -126,7 +127,7 @@ pub(crate) async fn issue_new(
 
 /// Tokens for a refresh: same `origin_jti`, `auth_time` and scopes, no new refresh token;
 /// on a client whose refresh tokens rotate, the next generation with a new refresh token that
-/// keeps the original expiry.
+/// keeps the original expiry, or a refusal ([`super::refresh::replay`] says which).
 pub(crate) async fn issue_refreshed(
     services: &Services,
     pool: &Pool,
@@ -134,10 +135,10 @@ pub(crate) async fn issue_refreshed(
     user: &User,
     family: &RefreshFamily,
 ) -> Result<AuthenticationResult, CognitoError> {
-    if client.settings.oauth.rotation_grace().is_none() {
+    let Some(grace) = client.settings.oauth.rotation_grace() else {
         let (access, id) = sign_pair(services, pool, client, user, family, None).await?;
         return Ok(result(client, access, id, None));
-    }
+    };
     let next = RefreshFamily {
         origin_jti: random::uuid(),
         chain: Some(family.root().to_owned()),
@@ -146,13 +147,30 @@ pub(crate) async fn issue_refreshed(
         ..family.clone()
     };
     let refresh_token = random::opaque_token();
-    let store = services.store();
-    store
-        .insert_refresh(&random::token_hash(&refresh_token), &next)
+    let now = services.now();
+    let rotation = services
+        .store()
+        .rotate_refresh(
+            &family.origin_jti,
+            &random::token_hash(&refresh_token),
+            &next,
+            now,
+            |rotated_at| refresh::replay(rotated_at, now, grace),
+        )
         .await?;
-    store
-        .mark_rotated(&family.origin_jti, services.now())
-        .await?;
+    match rotation {
+        Rotation::Rotated => {}
+        Rotation::Revoked => return Err(refresh::revoked()),
+        Rotation::Refused => return Err(refresh::invalid()),
+        Rotation::FamilyRevoked => {
+            tracing::warn!(
+                pool = %pool.id,
+                client = %client.id,
+                "a rotated-out refresh token was reused after its grace period; every generation of its sign-in is revoked"
+            );
+            return Err(refresh::invalid());
+        }
+    }
     let (access, id) = sign_pair(services, pool, client, user, &next, None).await?;
     Ok(result(client, access, id, Some(refresh_token)))
 }

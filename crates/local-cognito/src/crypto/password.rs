@@ -3,12 +3,16 @@
 //! Each hash costs tens of milliseconds of CPU and 7 MiB of memory, so it runs on tokio's
 //! blocking pool (never on a runtime worker, where it would stall every other request) and at
 //! most one per core at a time (which also bounds the memory held by concurrent hashes).
+//! Sign-in verifies something even when there is no account ([`verify_or_dummy`]), so a
+//! missing account costs what a wrong password costs.
 
 use std::sync::LazyLock;
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher as _, SaltString};
 use argon2::{Argon2, PasswordVerifier as _};
-use tokio::sync::Semaphore;
+use tokio::sync::{OnceCell, Semaphore};
+
+use super::random;
 
 /// Process-wide, like the CPU cores it rations.
 static HASHING: LazyLock<Semaphore> =
@@ -34,6 +38,28 @@ pub(crate) async fn verify(password: &str, stored: &str) -> bool {
     off_runtime(move || verify_now(&password, &stored))
         .await
         .unwrap_or(false)
+}
+
+/// A hash of a random password with today's parameters, made once, on first use.
+static DUMMY: OnceCell<String> = OnceCell::const_new();
+
+/// Like [`verify`] for the hash of an account that may not exist (or may have no usable
+/// hash): without one, `password` is verified against a dummy hash made with the same
+/// parameters, so the answer (always false) takes as long as a wrong password's.
+pub(crate) async fn verify_or_dummy(password: &str, stored: Option<&str>) -> bool {
+    if let Some(stored) = stored.filter(|stored| PasswordHash::new(stored).is_ok()) {
+        return verify(password, stored).await;
+    }
+    let dummy = DUMMY
+        .get_or_try_init(|| async { hash(&random::opaque_token()).await })
+        .await;
+    match dummy {
+        Ok(dummy) => {
+            verify(password, dummy).await;
+        }
+        Err(error) => tracing::error!(%error, "the dummy password hash could not be made"),
+    }
+    false
 }
 
 /// argon2id with m = 7 MiB, t = 5, p = 1: one of OWASP's equivalent recommended settings, chosen
@@ -80,5 +106,18 @@ mod tests {
         assert!(verify("Correct-Horse-1", &stored).await);
         assert!(!verify("Correct-Horse-2", &stored).await);
         assert!(!verify("Correct-Horse-1", "not a hash").await);
+    }
+
+    #[tokio::test]
+    async fn without_a_usable_hash_nothing_verifies() {
+        let stored = hash("Correct-Horse-1").await.unwrap();
+        assert!(verify_or_dummy("Correct-Horse-1", Some(&stored)).await);
+        assert!(!verify_or_dummy("Correct-Horse-1", None).await);
+        assert!(!verify_or_dummy("", Some("not a hash")).await);
+        let dummy = DUMMY.get().expect("made on first use");
+        assert!(
+            dummy.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"),
+            "{dummy}"
+        );
     }
 }

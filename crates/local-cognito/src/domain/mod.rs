@@ -3,6 +3,7 @@
 
 pub(crate) mod attributes;
 pub(crate) mod client;
+pub(crate) mod lockout;
 pub(crate) mod oauth;
 pub(crate) mod password_policy;
 pub(crate) mod pool;

@@ -7,15 +7,15 @@ mod well_known;
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 
-use crate::exposure::{self, ApiAccess};
+use crate::exposure::{self, ApiGuard};
 
 use crate::service::Services;
 
 /// Every route, over `services`.
-pub(crate) fn router(services: Services, api_access: ApiAccess) -> Router {
+pub(crate) fn router(services: Services, api_guard: ApiGuard) -> Router {
     let api = Router::new()
         .route("/", post(api::handle))
-        .layer(middleware::from_fn_with_state(api_access, exposure::guard));
+        .layer(middleware::from_fn_with_state(api_guard, exposure::guard));
     Router::new()
         .merge(api)
         .route("/{pool_id}/.well-known/jwks.json", get(well_known::jwks))

@@ -1,9 +1,12 @@
 //! `GET|POST /login`: the sign-in page. A live Hosted UI session goes straight back to the
 //! client with a code; a temporary password leads to the new-password page; every failure
-//! shows the same message (no user enumeration).
+//! shows the same message (no user enumeration); a client address posting faster than the
+//! per-address limit ([`crate::throttle`]) gets 429 and the form again.
 
-use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, Extensions, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
@@ -28,6 +31,7 @@ pub(super) struct LoginForm {
 }
 
 const WRONG: &str = "Incorrect username or password.";
+const TOO_MANY: &str = "Too many sign-in attempts from your network. Wait a minute and try again.";
 
 /// The sign-in page with a fresh CSRF token.
 pub(super) fn form(
@@ -82,19 +86,33 @@ pub(super) async fn submit(
     State(services): State<Services>,
     uri: Uri,
     headers: HeaderMap,
+    extensions: Extensions,
     Form(login): Form<LoginForm>,
 ) -> Response {
-    either(sign_in(&services, &uri, &headers, &login).await)
+    // No peer address means the router is served in-process, without a socket.
+    let peer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0);
+    either(sign_in(&services, &uri, &headers, peer, &login).await)
 }
 
 async fn sign_in(
     services: &Services,
     uri: &Uri,
     headers: &HeaderMap,
+    peer: Option<SocketAddr>,
     login: &LoginForm,
 ) -> Result<Response, Response> {
     let (query, authz) = checked_form(services, uri, headers, login.csrf.as_deref()).await?;
     let retry = |message: &str| form(services, &authz, &query, &login.username, Some(message));
+    let throttle = &services.core.login_throttle;
+    if peer.is_some_and(|peer| !throttle.allow(peer.ip(), services.now())) {
+        let mut response = retry(TOO_MANY);
+        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        let wait = HeaderValue::from(crate::throttle::REFILL_SECONDS);
+        response.headers_mut().insert(header::RETRY_AFTER, wait);
+        return Err(response);
+    }
     let (pool, client) = (&authz.pool, &authz.client);
     let user = auth::verify_password(
         services,

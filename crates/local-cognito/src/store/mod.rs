@@ -9,6 +9,7 @@ mod hosted_sessions;
 mod keys;
 mod pools;
 mod sessions;
+mod sign_in_failures;
 mod tokens;
 mod users;
 
@@ -22,7 +23,7 @@ pub(crate) use codes::AuthorizationCode;
 pub(crate) use groups::Group;
 pub(crate) use hosted_sessions::HostedSession;
 pub(crate) use sessions::Session;
-pub(crate) use tokens::RefreshFamily;
+pub(crate) use tokens::{RefreshFamily, Replay, Rotation};
 pub(crate) use users::NewUser;
 
 /// A failure to read or write state.

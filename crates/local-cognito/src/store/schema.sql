@@ -101,3 +101,14 @@ CREATE TABLE IF NOT EXISTS hosted_sessions (
     auth_time  INTEGER NOT NULL,
     expires_at INTEGER NOT NULL
 );
+-- Consecutive failed passwords per sign-in name (the internal username, or the name as given
+-- when no account has it), for the lockout; deleted after a success or a quiet spell.
+CREATE TABLE IF NOT EXISTS sign_in_failures (
+    pool_id        TEXT NOT NULL,
+    name           TEXT NOT NULL,
+    failures       INTEGER NOT NULL,
+    last_failed_at INTEGER NOT NULL,
+    locked_until   INTEGER NOT NULL,
+    PRIMARY KEY (pool_id, name)
+);
+CREATE INDEX IF NOT EXISTS sign_in_failures_age ON sign_in_failures (locked_until);

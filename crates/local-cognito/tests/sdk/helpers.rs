@@ -11,8 +11,8 @@ use aws_sdk_cognitoidentityprovider::operation::admin_respond_to_auth_challenge:
 use aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput;
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeDataType, AttributeType, AuthFlowType, AuthenticationResultType, ChallengeNameType,
-    ExplicitAuthFlowsType, MessageActionType, PreventUserExistenceErrorTypes, SchemaAttributeType,
-    UsernameAttributeType,
+    ExplicitAuthFlowsType, FeatureType, MessageActionType, PreventUserExistenceErrorTypes,
+    RefreshTokenRotationType, SchemaAttributeType, UsernameAttributeType,
 };
 use aws_sdk_cognitoidentityprovider::Client;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -74,6 +74,8 @@ pub(crate) struct ClientSpec {
     pub(crate) secret: bool,
     pub(crate) flows: Vec<ExplicitAuthFlowsType>,
     pub(crate) prevent_user_existence_errors: PreventUserExistenceErrorTypes,
+    /// `RefreshTokenRotation` with this `RetryGracePeriodSeconds`; `None` = no rotation.
+    pub(crate) rotation_grace: Option<i32>,
 }
 
 impl Default for ClientSpec {
@@ -87,6 +89,7 @@ impl Default for ClientSpec {
                 ExplicitAuthFlowsType::AllowRefreshTokenAuth,
             ],
             prevent_user_existence_errors: PreventUserExistenceErrorTypes::Enabled,
+            rotation_grace: None,
         }
     }
 }
@@ -153,6 +156,13 @@ impl TestIdp {
     }
 
     pub(crate) async fn create_client(&self, pool_id: &str, spec: ClientSpec) -> TestClient {
+        let rotation = spec.rotation_grace.map(|grace| {
+            RefreshTokenRotationType::builder()
+                .feature(FeatureType::Enabled)
+                .retry_grace_period_seconds(grace)
+                .build()
+                .unwrap()
+        });
         let created = self
             .sdk
             .create_user_pool_client()
@@ -161,6 +171,7 @@ impl TestIdp {
             .generate_secret(spec.secret)
             .set_explicit_auth_flows(Some(spec.flows))
             .prevent_user_existence_errors(spec.prevent_user_existence_errors)
+            .set_refresh_token_rotation(rotation)
             .send()
             .await
             .unwrap()
@@ -232,6 +243,22 @@ impl TestIdp {
             .send()
             .await
             .map_err(Into::into)
+    }
+
+    /// GetTokensFromRefreshToken (the rotating clients' refresh) for a client without secret.
+    pub(crate) async fn tokens_from_refresh(
+        &self,
+        client_id: &str,
+        refresh_token: impl Into<String>,
+    ) -> Result<AuthenticationResultType, aws_sdk_cognitoidentityprovider::Error> {
+        let output = self
+            .sdk
+            .get_tokens_from_refresh_token()
+            .client_id(client_id)
+            .refresh_token(refresh_token)
+            .send()
+            .await?;
+        Ok(output.authentication_result.unwrap())
     }
 
     /// Answers NEW_PASSWORD_REQUIRED through AdminRespondToAuthChallenge.

@@ -1,5 +1,5 @@
 //! The `tenant-api` command line: serve, run the identity provider alone, manage users and
-//! tenants, migrate.
+//! tenants, migrate or check the database.
 
 mod tenants;
 mod users;
@@ -41,6 +41,14 @@ enum Command {
         /// Answer the JSON API to remote callers whose AWS access key id is this value.
         #[arg(long, env = "LOCAL_COGNITO_API_ACCESS_KEY")]
         api_access_key: Option<String>,
+        /// A host name, besides loopback names and IP addresses, under which the JSON API
+        /// answers (the name other containers reach it by); repeatable, or comma-separated.
+        #[arg(
+            long = "api-host",
+            env = "LOCAL_COGNITO_API_HOSTS",
+            value_delimiter = ','
+        )]
+        api_hosts: Vec<String>,
     },
     /// Manage users of the user pool.
     Users {
@@ -53,7 +61,13 @@ enum Command {
         command: tenants::TenantsCommand,
     },
     /// Apply database migrations and exit.
-    Migrate,
+    Migrate {
+        /// Change nothing: check the database instead (SQLite's integrity check, or that
+        /// PostgreSQL answers) and that every migration is applied. Prints the result; exits
+        /// non-zero when the check fails.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 /// Parses the command line and runs it.
@@ -63,7 +77,9 @@ pub async fn run() -> anyhow::Result<()> {
     let command = cli.command.unwrap_or(Command::Serve);
     match command {
         Command::Serve | Command::Idp { .. } => crate::telemetry::init(config.log_format),
-        Command::Users { .. } | Command::Tenants { .. } | Command::Migrate => {
+        // The check prints its result and nothing else (a slow integrity check would log).
+        Command::Migrate { check: true } => {}
+        Command::Users { .. } | Command::Tenants { .. } | Command::Migrate { .. } => {
             crate::telemetry::init_for_command(config.log_format)
         }
     }
@@ -74,24 +90,49 @@ pub async fn run() -> anyhow::Result<()> {
             data_dir,
             open_api,
             api_access_key,
+            api_hosts,
         } => {
             let access = match (open_api, api_access_key) {
                 (true, _) => ApiAccess::Anyone,
                 (false, Some(key)) => ApiAccess::AccessKey(key),
                 (false, None) => ApiAccess::LoopbackOnly,
             };
-            idp(&config, addr, data_dir, access).await
+            idp(&config, addr, data_dir, access, api_hosts).await
         }
         Command::Users { command } => users::run(&config, command).await,
         Command::Tenants { command } => tenants::run(&config, command).await,
-        Command::Migrate => {
+        Command::Migrate { check: false } => {
             crate::store::connect(&config.database_url, true)
                 .await
                 .context("migration failed (DATABASE_URL)")?;
             println!("migrations applied");
             Ok(())
         }
+        Command::Migrate { check: true } => check_database(&config).await,
     }
+}
+
+/// `migrate --check`: the result on standard output, a failure as the exit status.
+async fn check_database(config: &Config) -> anyhow::Result<()> {
+    let checked = crate::store::check(&config.database_url)
+        .await
+        .context("database check failed (DATABASE_URL)")?;
+    if checked.passed() {
+        println!(
+            "ok: {} ({} passed, {} migrations applied)",
+            checked.target, checked.checks, checked.applied
+        );
+        return Ok(());
+    }
+    println!("FAILED: {}", checked.target);
+    for problem in &checked.problems {
+        println!("  {problem}");
+    }
+    anyhow::bail!(
+        "database check failed (DATABASE_URL): {} problem(s) in {}",
+        checked.problems.len(),
+        checked.target
+    )
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
@@ -125,11 +166,13 @@ async fn idp(
     addr: SocketAddr,
     data_dir: Option<PathBuf>,
     access: ApiAccess,
+    api_hosts: Vec<String>,
 ) -> anyhow::Result<()> {
     let data_dir = data_dir.unwrap_or_else(|| config.data_dir.clone());
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create {}", data_dir.display()))?;
-    let idp = EmbeddedIdp::start_with(&data_dir, addr, &config.cognito.region, access).await?;
+    let idp =
+        EmbeddedIdp::start_with(&data_dir, addr, &config.cognito.region, access, api_hosts).await?;
     println!("local-cognito listening on {}", idp.running.base_url());
     println!("  COGNITO_ENDPOINT={}", idp.running.base_url());
     println!("  COGNITO_USER_POOL_ID={}", idp.ids.pool_id);

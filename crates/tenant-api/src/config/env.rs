@@ -162,7 +162,25 @@ pub(super) fn load(env: &EnvSource) -> Result<Config, ConfigError> {
             max_body_bytes: env.parse("MAX_BODY_BYTES", 64 * 1024)?,
             request_timeout: Duration::from_secs(positive(env, "REQUEST_TIMEOUT_SECS", 30)?),
             database_timeout: Duration::from_millis(positive(env, "DATABASE_TIMEOUT_MS", 800)?),
+            database_pool_size: pool_size(env)?,
             shutdown_grace: Duration::from_secs(positive(env, "SHUTDOWN_GRACE_SECS", 20)?),
+            header_read_timeout: Duration::from_secs(positive(
+                env,
+                "HTTP_HEADER_READ_TIMEOUT_SECS",
+                10,
+            )?),
+            idle_timeout: Duration::from_secs(positive(env, "HTTP_IDLE_TIMEOUT_SECS", 75)?),
+            // Unset: derived from the open-file limit at start (see `server::fd_limit`).
+            max_connections: match env.parse::<usize>("HTTP_MAX_CONNECTIONS", usize::MAX)? {
+                usize::MAX => None,
+                0 => {
+                    return Err(ConfigError::new(
+                        "HTTP_MAX_CONNECTIONS",
+                        "must be greater than 0",
+                    ))
+                }
+                n => Some(n),
+            },
         },
         throttle: ThrottleConfig {
             per_ip_per_minute: env.parse("LOGIN_RATE_PER_IP", 30)?,
@@ -180,6 +198,19 @@ fn positive(env: &EnvSource, name: &str, default: u64) -> Result<u64, ConfigErro
     match env.parse(name, default)? {
         0 => Err(ConfigError::new(name, "must be greater than 0")),
         n => Ok(n),
+    }
+}
+
+/// `DATABASE_POOL_SIZE`: at least one connection, and no more than a PostgreSQL server admits
+/// by default.
+fn pool_size(env: &EnvSource) -> Result<usize, ConfigError> {
+    let default = super::DEFAULT_DATABASE_POOL_SIZE as u64;
+    match positive(env, "DATABASE_POOL_SIZE", default)? {
+        n if n > 1_000 => Err(ConfigError::new(
+            "DATABASE_POOL_SIZE",
+            "must be at most 1000",
+        )),
+        n => Ok(usize::try_from(n).unwrap_or(1_000)),
     }
 }
 
@@ -350,6 +381,14 @@ mod tests {
             ("TRUSTED_PROXIES", "10.0.0.0/33"),
             ("REQUEST_TIMEOUT_SECS", "0"),
             ("DATABASE_TIMEOUT_MS", "0"),
+            ("HTTP_HEADER_READ_TIMEOUT_SECS", "0"),
+            ("HTTP_HEADER_READ_TIMEOUT_SECS", "ten"),
+            ("HTTP_IDLE_TIMEOUT_SECS", "-1"),
+            ("HTTP_MAX_CONNECTIONS", "0"),
+            ("HTTP_MAX_CONNECTIONS", "lots"),
+            ("DATABASE_POOL_SIZE", "0"),
+            ("DATABASE_POOL_SIZE", "5000"),
+            ("DATABASE_POOL_SIZE", "eight"),
             ("COGNITO_MAX_IN_FLIGHT", "0"),
             ("COGNITO_MAX_IN_FLIGHT", "many"),
         ];

@@ -16,7 +16,7 @@ use std::time::Duration;
 use cognito_verify::TokenUse;
 use secrecy::SecretString;
 
-pub use database::{is_in_memory_sqlite, DEFAULT_DATABASE_TIMEOUT};
+pub use database::{is_in_memory_sqlite, DEFAULT_DATABASE_POOL_SIZE, DEFAULT_DATABASE_TIMEOUT};
 pub use env::{ConfigError, EnvSource};
 pub use tenancy::{TenancyConfig, TenantMode};
 pub use web::{WebConfig, CONSOLE_CALLBACK_PATH};
@@ -150,8 +150,17 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Time one database call may take, connecting included, before it is answered 503.
     pub database_timeout: Duration,
+    /// Connections the PostgreSQL store keeps at most (`DATABASE_POOL_SIZE`; SQLite ignores it).
+    pub database_pool_size: usize,
     /// How long in-flight requests may run after a shutdown signal.
     pub shutdown_grace: Duration,
+    /// Time a request's head (request line and headers) may take to arrive in full.
+    pub header_read_timeout: Duration,
+    /// Time a keep-alive connection may wait for its next request before it is closed.
+    pub idle_timeout: Duration,
+    /// Connections open at once (`None`: derived from the open-file limit); more wait in the
+    /// accept backlog until one closes.
+    pub max_connections: Option<usize>,
 }
 
 /// Login throttling: token buckets per client IP and per account.
@@ -213,7 +222,11 @@ impl Config {
                 max_body_bytes: 64 * 1024,
                 request_timeout: Duration::from_secs(30),
                 database_timeout: DEFAULT_DATABASE_TIMEOUT,
+                database_pool_size: DEFAULT_DATABASE_POOL_SIZE,
                 shutdown_grace: Duration::from_secs(10),
+                header_read_timeout: Duration::from_secs(10),
+                idle_timeout: Duration::from_secs(75),
+                max_connections: None,
             },
             throttle: ThrottleConfig {
                 per_ip_per_minute: 0,

@@ -44,30 +44,31 @@ pub(super) enum TenantScopedErrors {
 /// Declares, on every operation, the errors that come from the layers around the handlers
 /// rather than from the handler itself, so the document lists every status a client can get:
 /// 400 (a refused `Host`, a malformed query or header) and 503 (request timeout) everywhere;
-/// 413 and 415 on operations with a JSON body; 401 and 403 on authenticated ones; 429 and 502 on
-/// those that call Cognito (sign-in, and tenant proofs). An operation's own description of a
-/// status is kept.
+/// 413 and 415 on operations with a JSON body; 401 and 403 on authenticated ones; 507 on
+/// authenticated ones that write (every authenticated `POST`, `PUT` and `DELETE` stores
+/// something); 429 and 502 on those that call Cognito (sign-in, and tenant proofs). An
+/// operation's own description of a status is kept.
 pub(super) struct CommonErrors;
 
 impl Modify for CommonErrors {
     fn modify(&self, openapi: &mut OpenApi) {
         for item in openapi.paths.paths.values_mut() {
-            for operation in [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
+            for (operation, writes) in [
+                (&mut item.get, false),
+                (&mut item.put, true),
+                (&mut item.post, true),
+                (&mut item.delete, true),
+                (&mut item.patch, true),
             ] {
                 if let Some(operation) = operation.as_mut() {
-                    declare_common_errors(operation);
+                    declare_common_errors(operation, writes);
                 }
             }
         }
     }
 }
 
-fn declare_common_errors(operation: &mut Operation) {
+fn declare_common_errors(operation: &mut Operation, writes: bool) {
     let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
     let calls_cognito = secured || operation.tags.iter().flatten().any(|tag| tag == "user");
     let mut declare = |status: &str, description: &str| {
@@ -91,6 +92,12 @@ fn declare_common_errors(operation: &mut Operation) {
         declare(
             "403",
             "Insufficient scope, or the tenant is not the caller's",
+        );
+    }
+    if secured && writes {
+        declare(
+            "507",
+            "The database has no room for the change (disk full); reads still work",
         );
     }
     if calls_cognito {

@@ -90,6 +90,9 @@ pub enum ApiError {
         /// Seconds until a retry may succeed.
         retry_after: u64,
     },
+    /// The database has no room for the change (its disk is full); reads still work.
+    #[error("Not enough storage to save the change; try again later")]
+    InsufficientStorage,
     /// A dependency (Cognito, JWKS, database) is unavailable.
     #[error("Service temporarily unavailable")]
     Unavailable,
@@ -132,6 +135,7 @@ impl ApiError {
             Self::Unavailable | Self::Timeout | Self::Tenant(TenantError::Unavailable) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
+            Self::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
             Self::Upstream => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -164,6 +168,7 @@ impl ApiError {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::Unavailable | Self::Tenant(TenantError::Unavailable) => "service_unavailable",
+            Self::InsufficientStorage => "insufficient_storage",
             Self::Upstream => "upstream_error",
             Self::Timeout => "timeout",
             Self::Internal(_) => "internal_error",
@@ -265,6 +270,8 @@ impl From<StoreError> for ApiError {
             StoreError::Unavailable | StoreError::Busy => Self::Unavailable,
             StoreError::Conflict => Self::Conflict,
             StoreError::LastAdmin => Self::LastAdmin,
+            // Logged by the store when it starts and ends, not per request.
+            StoreError::DiskFull => Self::InsufficientStorage,
             other => Self::Internal(anyhow::Error::new(other)),
         }
     }
@@ -308,7 +315,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn busy_and_unavailable_stores_are_503_conflicts_409_and_other_failures_500() {
+    fn busy_and_unavailable_stores_are_503_conflicts_409_full_disks_507_and_other_failures_500() {
         for cause in [StoreError::Busy, StoreError::Unavailable] {
             let response = ApiError::from(cause).into_response();
             assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
@@ -324,5 +331,8 @@ mod tests {
             ApiError::from(StoreError::NotFound).status(),
             StatusCode::NOT_FOUND
         );
+        let full = ApiError::from(StoreError::DiskFull);
+        assert_eq!(full.status(), StatusCode::INSUFFICIENT_STORAGE);
+        assert_eq!(full.code(), "insufficient_storage");
     }
 }

@@ -1,24 +1,66 @@
 //! Request extractors: JSON/path/query wrappers with our error shape, the verified user, the
 //! proven tenant, and the client IP.
 
+use std::marker::PhantomData;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::header::HOST;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Uri};
 use cognito_verify::{bearer_token, AuthRejection, CognitoClaims};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 use super::error::ApiError;
 use crate::config::TenantMode;
 use crate::state::AppState;
 use crate::tenancy::{RequestedTenant, ScopedTenant};
 
-/// `axum::Json` whose rejections are [`ApiError`]s.
-#[derive(Debug, Clone, Copy, Default, axum::extract::FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// `axum::Json` whose rejections are [`ApiError`]s, and whose body must be a JSON object: serde
+/// would otherwise also read a struct from its positional form (`["x"]`).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct AppJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for AppJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let axum::Json(JsonObject(value)) = axum::Json::from_request(request, state).await?;
+        Ok(Self(value))
+    }
+}
+
+/// A `T` read only from a JSON object. It costs nothing over reading `T` itself: the one parse
+/// hands the object's fields straight to `T`, and any other top-level value is refused as
+/// "expected a JSON object".
+struct JsonObject<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for JsonObject<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ObjectVisitor(PhantomData))
+    }
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+    type Value = JsonObject<T>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map)).map(JsonObject)
+    }
+}
 
 impl<T: serde::Serialize> axum::response::IntoResponse for AppJson<T> {
     fn into_response(self) -> axum::response::Response {

@@ -16,6 +16,7 @@
 mod alerts;
 mod audit;
 mod availability;
+mod check;
 mod error;
 mod items;
 mod memberships;
@@ -29,15 +30,18 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::clock::{Clock, SystemClock};
-use crate::config::DEFAULT_DATABASE_TIMEOUT;
+use crate::config::{DEFAULT_DATABASE_POOL_SIZE, DEFAULT_DATABASE_TIMEOUT};
 
 pub use alerts::AlertStore;
 pub use audit::AuditStore;
+pub use check::{check, Checked};
 pub use error::StoreError;
 pub use items::ItemStore;
 pub use memberships::MembershipStore;
 pub use postgres::PgStore;
 pub use sign_outs::SignOutStore;
+#[cfg(feature = "test-support")]
+pub use sqlite::set_max_page_count_for_tests;
 pub use sqlite::SqliteStore;
 
 /// Liveness of the database, for readiness probes.
@@ -103,8 +107,20 @@ pub async fn open(
     timeout: Duration,
     clock: Arc<dyn Clock>,
 ) -> Result<Stores, StoreError> {
+    let pool_size = DEFAULT_DATABASE_POOL_SIZE;
+    open_with_pool(database_url, migrate, timeout, pool_size, clock).await
+}
+
+/// [`open`], with at most `pool_size` connections to PostgreSQL (SQLite has its own sizes).
+pub async fn open_with_pool(
+    database_url: &str,
+    migrate: bool,
+    timeout: Duration,
+    pool_size: usize,
+    clock: Arc<dyn Clock>,
+) -> Result<Stores, StoreError> {
     if database_url.starts_with("postgres") {
-        let store = PgStore::connect(database_url, timeout, clock).await?;
+        let store = PgStore::connect(database_url, timeout, pool_size, clock).await?;
         if migrate {
             store.migrate().await?;
         }

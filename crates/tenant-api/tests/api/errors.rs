@@ -112,6 +112,59 @@ async fn malformed_bodies_get_json_errors() {
 }
 
 #[tokio::test]
+async fn bodies_that_are_not_json_objects_are_400_on_every_json_endpoint() {
+    let app = spawn_app().await;
+    let alice = app.signed_in_user("alice@example.com", "acme").await;
+    let item = app.create_item(&alice, "acme", "kept").await;
+    let item_path = format!("/api/items/{}", item["id"]);
+    let endpoints = [
+        (Method::POST, "/api/user/login"),
+        (Method::POST, "/api/user/new-password"),
+        (Method::POST, "/api/user/refresh"),
+        (Method::POST, "/api/items/"),
+        (Method::PUT, item_path.as_str()),
+        (Method::POST, "/api/alerts/"),
+    ];
+    // The positional form serde accepts for a struct, and every other non-object JSON value.
+    let bodies = [
+        r#"["x"]"#,
+        r#"["alice@example.com","Corr3ct-Horse!"]"#,
+        r#""x""#,
+        "42",
+        "null",
+        "true",
+    ];
+    for (method, path) in &endpoints {
+        for body in bodies {
+            let response = app
+                .authed(method.clone(), path, &alice.access, Some("acme"))
+                .header("content-type", "application/json")
+                .body(body)
+                .sent()
+                .await;
+            let error = assert_error(response, StatusCode::BAD_REQUEST, "invalid_request").await;
+            let message = error["message"].as_str().unwrap();
+            assert!(
+                message.contains("expected a JSON object"),
+                "{method} {path} {body}: {message}"
+            );
+        }
+    }
+    // Nothing was created or renamed by the refused bodies.
+    let items: Vec<Value> = app
+        .authed(Method::GET, "/api/items/", &alice.access, Some("acme"))
+        .json_value()
+        .await;
+    assert_eq!(items, vec![item]);
+    let alerts: Vec<Value> = app
+        .authed(Method::GET, "/api/alerts/", &alice.access, Some("acme"))
+        .json_value()
+        .await;
+    assert!(alerts.is_empty(), "{alerts:?}");
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn unknown_routes_and_methods_answer_json() {
     let app = spawn_app().await;
     let missing = app.request(Method::GET, "/api/nothing").sent().await;

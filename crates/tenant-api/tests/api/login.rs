@@ -212,3 +212,46 @@ async fn logout_without_a_token_is_401_with_a_bearer_challenge() {
     assert_error(response, StatusCode::UNAUTHORIZED, "missing_token").await;
     app.stop().await;
 }
+
+/// `/api/user/login` costs the same for an unknown email as for a wrong password: many
+/// interleaved tries, medians compared with a generous bound (before the identity provider hashed
+/// a dummy for unknown users, they were answered in about a tenth of the time). Each try uses
+/// its own name, so no lockout shortens any of them.
+#[tokio::test]
+async fn sign_in_costs_the_same_whether_or_not_the_account_exists() {
+    const TRIES: usize = 15;
+    let app = spawn_app().await;
+    for i in 0..TRIES {
+        app.create_user(&format!("known-{i}@example.com"), "acme")
+            .await;
+    }
+    let attempt = |email: String| {
+        let app = &app;
+        async move {
+            let started = std::time::Instant::now();
+            let answer = app
+                .post_json(
+                    "/api/user/login",
+                    json!({"email": email, "password": "Wrong-Passw0rd!"}),
+                )
+                .await;
+            let elapsed = started.elapsed();
+            assert_error(answer, StatusCode::BAD_REQUEST, "invalid_credentials").await;
+            elapsed
+        }
+    };
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    for i in 0..TRIES {
+        known.push(attempt(format!("known-{i}@example.com")).await);
+        unknown.push(attempt(format!("nobody-{i}@example.com")).await);
+    }
+    known.sort();
+    unknown.sort();
+    let (known, unknown) = (known[TRIES / 2], unknown[TRIES / 2]);
+    let ratio = unknown.as_secs_f64() / known.as_secs_f64();
+    assert!(
+        ratio >= 0.5,
+        "an unknown email answers in {unknown:?}, a wrong password in {known:?} (ratio {ratio:.2})"
+    );
+    app.stop().await;
+}

@@ -13,7 +13,9 @@ mod store_suite;
 
 mod alerts;
 mod cli;
+mod connections;
 mod console;
+mod disk_full;
 mod docs_and_health;
 mod embedded_web;
 mod errors;

@@ -20,6 +20,7 @@ fn file_len(path: &Path) -> u64 {
 }
 
 /// Rows of `tenant` in the main database file alone: `immutable=1` makes SQLite ignore the WAL.
+/// Meaningful only after a complete checkpoint.
 fn rows_in_main_file(db: &Path, tenant: &str) -> i64 {
     let uri = format!("file:{}?immutable=1", db.display());
     let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI;
@@ -83,9 +84,13 @@ async fn the_wal_stays_bounded_under_concurrent_writes_and_reads() {
         largest_wal < WAL_BOUND,
         "WAL grew to {largest_wal} bytes under {writes} writes"
     );
+    // Only checkpoints write the main file in WAL mode, so its growth shows they ran while
+    // writing. (Its rows are not counted here: after a checkpoint that a reader held back, the
+    // main file is consistent only together with the WAL, and read alone it may look corrupt.)
     assert!(
-        rows_in_main_file(&db, "acme") > 0,
-        "automatic checkpoints moved rows into the main file while writing"
+        file_len(&db) > 64 * 4096,
+        "automatic checkpoints moved rows into the main file while writing ({} bytes)",
+        file_len(&db)
     );
     let checkpoint = rusqlite::Connection::open(&db).unwrap();
     let busy: i64 = checkpoint

@@ -15,6 +15,7 @@ mod helpers;
 #[allow(dead_code)]
 mod store_suite;
 
+mod check;
 mod instances;
 mod outage;
 mod rls;

@@ -3,6 +3,7 @@
 
 mod browser;
 mod flow;
+mod lockout;
 mod negative;
 mod rotation;
 mod settings;

@@ -1,10 +1,10 @@
 //! [`AlertStore`] on PostgreSQL: the shared alert SQL (`store/alerts.rs`), each statement in its
-//! tenant's scoped transaction, rows read through sqlx.
+//! tenant's scoped transaction, rows read through tokio-postgres.
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
+use tokio_postgres::Row;
 
-use super::{corrupt, PgStore};
+use super::{corrupt, Params, PgStore};
 use crate::domain::alert::{Alert, AlertTitle, Severity};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::tenant::TenantId;
@@ -20,12 +20,13 @@ impl AlertStore for PgStore {
         owner_sub: &str,
         page: PageRequest,
     ) -> Result<Page<Alert>, StoreError> {
-        let query = sqlx::query_as::<_, AlertRow>(LIST_ALERTS)
-            .bind(tenant.as_str())
-            .bind(owner_sub)
-            .bind(page.after)
-            .bind(page.fetch_limit());
-        let alerts = self.scoped_rows(tenant, query).await?;
+        let params: Params = &[
+            &tenant.as_str(),
+            &owner_sub,
+            &page.after,
+            &page.fetch_limit(),
+        ];
+        let alerts = self.scoped_rows(tenant, LIST_ALERTS, params, alert).await?;
         Ok(Page::from_overfetch(alerts, page, |alert: &Alert| alert.id))
     }
 
@@ -36,13 +37,17 @@ impl AlertStore for PgStore {
         title: &AlertTitle,
         severity: Severity,
     ) -> Result<Alert, StoreError> {
-        let query = sqlx::query_as::<_, AlertRow>(INSERT_ALERT)
-            .bind(tenant.as_str())
-            .bind(owner_sub)
-            .bind(title.as_str())
-            .bind(severity.as_str())
-            .bind(self.now());
-        returned(self.scoped_rows(tenant, query).await?)
+        let params: Params = &[
+            &tenant.as_str(),
+            &owner_sub,
+            &title.as_str(),
+            &severity.as_str(),
+            &self.now(),
+        ];
+        returned(
+            self.scoped_rows(tenant, INSERT_ALERT, params, alert)
+                .await?,
+        )
     }
 
     async fn get_alert(
@@ -51,11 +56,8 @@ impl AlertStore for PgStore {
         owner_sub: &str,
         id: i64,
     ) -> Result<Alert, StoreError> {
-        let query = sqlx::query_as::<_, AlertRow>(GET_ALERT)
-            .bind(tenant.as_str())
-            .bind(owner_sub)
-            .bind(id);
-        returned(self.scoped_rows(tenant, query).await?)
+        let params: Params = &[&tenant.as_str(), &owner_sub, &id];
+        returned(self.scoped_rows(tenant, GET_ALERT, params, alert).await?)
     }
 
     async fn delete_alert(
@@ -64,11 +66,8 @@ impl AlertStore for PgStore {
         owner_sub: &str,
         id: i64,
     ) -> Result<(), StoreError> {
-        let query = sqlx::query(DELETE_ALERT)
-            .bind(tenant.as_str())
-            .bind(owner_sub)
-            .bind(id);
-        deleted(self.scoped_execute(tenant, query).await?)
+        let params: Params = &[&tenant.as_str(), &owner_sub, &id];
+        deleted(self.scoped_execute(tenant, DELETE_ALERT, params).await?)
     }
 
     async fn acknowledge_alert(
@@ -77,41 +76,24 @@ impl AlertStore for PgStore {
         owner_sub: &str,
         id: i64,
     ) -> Result<Alert, StoreError> {
-        let query = sqlx::query_as::<_, AlertRow>(ACK_ALERT)
-            .bind(tenant.as_str())
-            .bind(owner_sub)
-            .bind(id)
-            .bind(self.now());
-        returned(self.scoped_rows(tenant, query).await?)
+        let params: Params = &[&tenant.as_str(), &owner_sub, &id, &self.now()];
+        returned(self.scoped_rows(tenant, ACK_ALERT, params, alert).await?)
     }
 }
 
 /// An `alerts` row as stored.
-#[derive(sqlx::FromRow)]
-struct AlertRow {
-    id: i64,
-    tenant_id: String,
-    owner_sub: String,
-    title: String,
-    severity: String,
-    created_at: OffsetDateTime,
-    acknowledged_at: Option<OffsetDateTime>,
-}
-
-impl TryFrom<AlertRow> for Alert {
-    type Error = sqlx::Error;
-    fn try_from(row: AlertRow) -> Result<Self, sqlx::Error> {
-        Ok(Alert {
-            id: row.id,
-            tenant_id: TenantId::parse(&row.tenant_id).map_err(|_| corrupt("tenant_id"))?,
-            owner_sub: row.owner_sub,
-            title: row.title,
-            severity: row
-                .severity
-                .parse::<Severity>()
-                .map_err(|_| corrupt("severity"))?,
-            created_at: row.created_at,
-            acknowledged_at: row.acknowledged_at,
-        })
-    }
+fn alert(row: &Row) -> Result<Alert, StoreError> {
+    let tenant_id: &str = row.try_get("tenant_id")?;
+    let severity: &str = row.try_get("severity")?;
+    Ok(Alert {
+        id: row.try_get("id")?,
+        tenant_id: TenantId::parse(tenant_id).map_err(|_| corrupt("tenant_id"))?,
+        owner_sub: row.try_get("owner_sub")?,
+        title: row.try_get("title")?,
+        severity: severity
+            .parse::<Severity>()
+            .map_err(|_| corrupt("severity"))?,
+        created_at: row.try_get("created_at")?,
+        acknowledged_at: row.try_get("acknowledged_at")?,
+    })
 }

@@ -1,10 +1,10 @@
 //! [`AuditStore`] on PostgreSQL: the shared audit SQL (`store/audit.rs`), in the tenant's
-//! scoped transaction.
+//! scoped transaction, rows read through tokio-postgres.
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
+use tokio_postgres::Row;
 
-use super::PgStore;
+use super::{Params, PgStore};
 use crate::domain::membership::{AuditEntry, NewAuditEntry};
 use crate::domain::page::{Page, PageRequest};
 use crate::store::audit::{INSERT_AUDIT, LIST_AUDIT};
@@ -18,15 +18,18 @@ impl AuditStore for PgStore {
         tenant: &ScopedTenant,
         entry: &NewAuditEntry,
     ) -> Result<(), StoreError> {
-        let query = sqlx::query(INSERT_AUDIT)
-            .bind(tenant.as_str())
-            .bind(&entry.actor_sub)
-            .bind(entry.action.as_str())
-            .bind(&entry.target)
-            .bind(entry.detail.as_deref())
-            .bind(&entry.request_id)
-            .bind(self.now());
-        self.scoped_execute(tenant, query).await.map(drop)
+        let params: Params = &[
+            &tenant.as_str(),
+            &entry.actor_sub,
+            &entry.action.as_str(),
+            &entry.target,
+            &entry.detail.as_deref(),
+            &entry.request_id,
+            &self.now(),
+        ];
+        self.scoped_execute(tenant, INSERT_AUDIT, params)
+            .await
+            .map(drop)
     }
 
     async fn list_audit(
@@ -34,38 +37,21 @@ impl AuditStore for PgStore {
         tenant: &ScopedTenant,
         page: PageRequest,
     ) -> Result<Page<AuditEntry>, StoreError> {
-        let query = sqlx::query_as::<_, AuditRow>(LIST_AUDIT)
-            .bind(tenant.as_str())
-            .bind(page.after)
-            .bind(page.fetch_limit());
-        let rows = self.scoped_rows(tenant, query).await?;
-        Ok(Page::from_overfetch(rows, page, |e: &AuditEntry| e.id))
+        let params: Params = &[&tenant.as_str(), &page.after, &page.fetch_limit()];
+        let entries = self.scoped_rows(tenant, LIST_AUDIT, params, entry).await?;
+        Ok(Page::from_overfetch(entries, page, |e: &AuditEntry| e.id))
     }
 }
 
 /// An `audit_log` row as read.
-#[derive(sqlx::FromRow)]
-struct AuditRow {
-    id: i64,
-    actor_sub: String,
-    action: String,
-    target: String,
-    detail: Option<String>,
-    request_id: String,
-    at: OffsetDateTime,
-}
-
-impl TryFrom<AuditRow> for AuditEntry {
-    type Error = sqlx::Error;
-    fn try_from(row: AuditRow) -> Result<Self, sqlx::Error> {
-        Ok(AuditEntry {
-            id: row.id,
-            actor_sub: row.actor_sub,
-            action: row.action,
-            target: row.target,
-            detail: row.detail,
-            request_id: row.request_id,
-            at: row.at,
-        })
-    }
+fn entry(row: &Row) -> Result<AuditEntry, StoreError> {
+    Ok(AuditEntry {
+        id: row.try_get("id")?,
+        actor_sub: row.try_get("actor_sub")?,
+        action: row.try_get("action")?,
+        target: row.try_get("target")?,
+        detail: row.try_get("detail")?,
+        request_id: row.try_get("request_id")?,
+        at: row.try_get("at")?,
+    })
 }

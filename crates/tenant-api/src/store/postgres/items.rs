@@ -1,10 +1,10 @@
 //! [`ItemStore`] on PostgreSQL: the shared item SQL (`store/items.rs`), each statement in its
-//! tenant's scoped transaction, rows read through sqlx.
+//! tenant's scoped transaction, rows read through tokio-postgres.
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
+use tokio_postgres::Row;
 
-use super::{corrupt, PgStore};
+use super::{corrupt, Params, PgStore};
 use crate::domain::item::{Item, ItemName};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::tenant::TenantId;
@@ -19,11 +19,8 @@ impl ItemStore for PgStore {
         tenant: &ScopedTenant,
         page: PageRequest,
     ) -> Result<Page<Item>, StoreError> {
-        let query = sqlx::query_as::<_, ItemRow>(LIST_ITEMS)
-            .bind(tenant.as_str())
-            .bind(page.after)
-            .bind(page.fetch_limit());
-        let items = self.scoped_rows(tenant, query).await?;
+        let params: Params = &[&tenant.as_str(), &page.after, &page.fetch_limit()];
+        let items = self.scoped_rows(tenant, LIST_ITEMS, params, item).await?;
         Ok(Page::from_overfetch(items, page, |item: &Item| item.id))
     }
 
@@ -33,19 +30,13 @@ impl ItemStore for PgStore {
         owner_sub: &str,
         name: &ItemName,
     ) -> Result<Item, StoreError> {
-        let query = sqlx::query_as::<_, ItemRow>(INSERT_ITEM)
-            .bind(tenant.as_str())
-            .bind(owner_sub)
-            .bind(name.as_str())
-            .bind(self.now());
-        returned(self.scoped_rows(tenant, query).await?)
+        let params: Params = &[&tenant.as_str(), &owner_sub, &name.as_str(), &self.now()];
+        returned(self.scoped_rows(tenant, INSERT_ITEM, params, item).await?)
     }
 
     async fn get_item(&self, tenant: &ScopedTenant, id: i64) -> Result<Item, StoreError> {
-        let query = sqlx::query_as::<_, ItemRow>(GET_ITEM)
-            .bind(tenant.as_str())
-            .bind(id);
-        returned(self.scoped_rows(tenant, query).await?)
+        let params: Params = &[&tenant.as_str(), &id];
+        returned(self.scoped_rows(tenant, GET_ITEM, params, item).await?)
     }
 
     async fn rename_item(
@@ -54,41 +45,25 @@ impl ItemStore for PgStore {
         id: i64,
         name: &ItemName,
     ) -> Result<Item, StoreError> {
-        let query = sqlx::query_as::<_, ItemRow>(RENAME_ITEM)
-            .bind(tenant.as_str())
-            .bind(id)
-            .bind(name.as_str())
-            .bind(self.now());
-        returned(self.scoped_rows(tenant, query).await?)
+        let params: Params = &[&tenant.as_str(), &id, &name.as_str(), &self.now()];
+        returned(self.scoped_rows(tenant, RENAME_ITEM, params, item).await?)
     }
 
     async fn delete_item(&self, tenant: &ScopedTenant, id: i64) -> Result<(), StoreError> {
-        let query = sqlx::query(DELETE_ITEM).bind(tenant.as_str()).bind(id);
-        deleted(self.scoped_execute(tenant, query).await?)
+        let params: Params = &[&tenant.as_str(), &id];
+        deleted(self.scoped_execute(tenant, DELETE_ITEM, params).await?)
     }
 }
 
 /// An `items` row as stored.
-#[derive(sqlx::FromRow)]
-struct ItemRow {
-    id: i64,
-    tenant_id: String,
-    owner_sub: String,
-    name: String,
-    created_at: OffsetDateTime,
-    updated_at: OffsetDateTime,
-}
-
-impl TryFrom<ItemRow> for Item {
-    type Error = sqlx::Error;
-    fn try_from(row: ItemRow) -> Result<Self, sqlx::Error> {
-        Ok(Item {
-            id: row.id,
-            tenant_id: TenantId::parse(&row.tenant_id).map_err(|_| corrupt("tenant_id"))?,
-            owner_sub: row.owner_sub,
-            name: row.name,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        })
-    }
+fn item(row: &Row) -> Result<Item, StoreError> {
+    let tenant_id: &str = row.try_get("tenant_id")?;
+    Ok(Item {
+        id: row.try_get("id")?,
+        tenant_id: TenantId::parse(tenant_id).map_err(|_| corrupt("tenant_id"))?,
+        owner_sub: row.try_get("owner_sub")?,
+        name: row.try_get("name")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
 }

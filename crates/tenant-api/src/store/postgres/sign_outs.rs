@@ -1,5 +1,5 @@
 //! [`SignOutStore`] on PostgreSQL: the shared sign-out SQL (`store/sign_outs.rs`), outside any
-//! tenant's scope (a sign-out is per user).
+//! tenant's scope (a sign-out is per user): each call is one prepared statement, one round trip.
 
 use async_trait::async_trait;
 
@@ -10,21 +10,20 @@ use crate::store::{SignOutStore, StoreError};
 #[async_trait]
 impl SignOutStore for PgStore {
     async fn record_sign_out(&self, sub: &str, at: i64, expires_at: i64) -> Result<(), StoreError> {
-        let query = sqlx::query(UPSERT_SIGN_OUT)
-            .bind(sub)
-            .bind(at)
-            .bind(expires_at);
-        self.unscoped(query.execute(&self.pool)).await.map(|_| ())
+        self.unscoped(UPSERT_SIGN_OUT, &[&sub, &at, &expires_at])
+            .await
+            .map(|_| ())
     }
 
     async fn sign_outs_since(&self, since: i64) -> Result<Vec<(String, i64)>, StoreError> {
-        let query = sqlx::query_as(SIGN_OUTS_SINCE).bind(since);
-        self.unscoped(query.fetch_all(&self.pool)).await
+        let done = self.unscoped(SIGN_OUTS_SINCE, &[&since]).await?;
+        done.rows
+            .iter()
+            .map(|row| Ok((row.try_get("sub")?, row.try_get("signed_out_at")?)))
+            .collect()
     }
 
     async fn purge_sign_outs(&self, now: i64) -> Result<u64, StoreError> {
-        let query = sqlx::query(PURGE_SIGN_OUTS).bind(now);
-        let done = self.unscoped(query.execute(&self.pool)).await?;
-        Ok(done.rows_affected())
+        Ok(self.unscoped(PURGE_SIGN_OUTS, &[&now]).await?.affected)
     }
 }

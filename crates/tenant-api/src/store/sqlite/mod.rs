@@ -16,6 +16,7 @@ mod rows;
 mod sign_outs;
 mod writer;
 
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,6 +31,8 @@ use super::{Ping, StoreError};
 use crate::clock::Clock;
 use crate::config::is_in_memory_sqlite;
 use readers::Readers;
+#[cfg(feature = "test-support")]
+pub use writer::test_hook::set_max_page_count_for_tests;
 use writer::Writer;
 
 /// Bytes of WAL kept on disk after a checkpoint has reset it (SQLite's default keeps all).
@@ -50,11 +53,15 @@ pub struct SqliteStore {
     availability: Availability,
     /// The time rows are stamped with.
     clock: Arc<dyn Clock>,
+    /// The database file, named in errors about it.
+    file: PathBuf,
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `url`; rows are stamped with `clock`'s time,
     /// and a call (a writer waiting for the database lock included) may take at most `timeout`.
+    /// A file that cannot be used (not a database, damaged, unreadable) is a
+    /// [`StoreError::File`] naming it.
     pub async fn connect(
         url: &str,
         timeout: Duration,
@@ -75,8 +82,9 @@ impl SqliteStore {
             .foreign_keys(true);
         // A fresh checkout has no data directory yet; SQLite creates the file but not its folder.
         let file = options.get_filename().to_owned();
+        let in_file = |err| StoreError::in_file(&file, err);
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::from(sqlx::Error::Io(e)))?;
+            std::fs::create_dir_all(dir).map_err(|e| in_file(sqlx::Error::Io(e)))?;
         }
         let migrator = SqlitePoolOptions::new()
             .max_connections(1)
@@ -87,15 +95,17 @@ impl SqliteStore {
             .min_connections(1)
             .acquire_timeout(timeout)
             .connect_with(options)
-            .await?;
-        let writer = Writer::open(&file, timeout)?;
-        let readers = Readers::open(&file)?;
+            .await
+            .map_err(in_file)?;
+        let writer = Writer::open(&file, timeout).map_err(|e| StoreError::in_file(&file, e))?;
+        let readers = Readers::open(&file).map_err(|e| StoreError::in_file(&file, e))?;
         Ok(Self {
             migrator,
             writer,
             readers,
             availability: Availability::new(timeout),
             clock,
+            file,
         })
     }
 
@@ -103,8 +113,8 @@ impl SqliteStore {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         sqlx::migrate!("./migrations/sqlite")
             .run(&self.migrator)
-            .await?;
-        Ok(())
+            .await
+            .map_err(|e| StoreError::in_file(&self.file, e))
     }
 
     /// Runs `read` on a pooled read connection, on this thread.

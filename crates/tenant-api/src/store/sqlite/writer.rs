@@ -13,10 +13,13 @@
 //!
 //! Every statement is stepped to `SQLITE_DONE` (see `store::returned`): the automatic
 //! WAL checkpoint runs when the `COMMIT` completes.
+//!
+//! A full disk fails writes with [`StoreError::DiskFull`] while reads go on; the thread logs when
+//! that starts and when a write next succeeds, not once per write.
 
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
@@ -30,7 +33,7 @@ pub(super) const MAX_BATCH: usize = 64;
 /// One queued write: its statement, and where its outcome goes once the group has committed.
 trait Job: Send {
     /// Runs the write inside the group's open transaction (skipped if nobody waits for it).
-    fn run(&mut self, connection: &Connection);
+    fn run(&mut self, connection: &Connection) -> Ran;
     /// Answers the caller: the write's own outcome if the group committed, else `group`'s error.
     fn finish(self: Box<Self>, group: Result<(), &StoreError>);
 }
@@ -46,13 +49,21 @@ where
     T: Send,
     F: FnOnce(&Connection) -> Result<T, StoreError> + Send,
 {
-    fn run(&mut self, connection: &Connection) {
+    fn run(&mut self, connection: &Connection) -> Ran {
         if self.reply.is_closed() {
-            return;
+            return Ran::Skipped;
         }
-        if let Some(work) = self.work.take() {
-            self.outcome = Some(work(connection));
-        }
+        let Some(work) = self.work.take() else {
+            return Ran::Skipped;
+        };
+        let outcome = work(connection);
+        let ran = match &outcome {
+            Ok(_) => Ran::Wrote,
+            Err(StoreError::DiskFull) => Ran::DiskFull,
+            Err(_) => Ran::Failed,
+        };
+        self.outcome = Some(outcome);
+        ran
     }
 
     fn finish(self: Box<Self>, group: Result<(), &StoreError>) {
@@ -64,10 +75,34 @@ where
     }
 }
 
+/// How one write went, as far as its group is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ran {
+    /// Not run: its caller had gone.
+    Skipped,
+    /// The statement succeeded.
+    Wrote,
+    /// The database had no room for it.
+    DiskFull,
+    /// It failed otherwise (a conflict, a missing row…).
+    Failed,
+}
+
+/// What a committed group did: whether a write took effect, and whether one found no room.
+#[derive(Clone, Copy, Debug, Default)]
+struct Effect {
+    wrote: bool,
+    disk_full: bool,
+}
+
+/// The queue of the write connection's thread.
+type Jobs = mpsc::Sender<Box<dyn Job>>;
+
 /// The write connection's thread, reached through a channel.
 #[derive(Debug)]
 pub(super) struct Writer {
-    jobs: mpsc::Sender<Box<dyn Job>>,
+    /// Shared only with the test hook's registry, which holds it weakly.
+    jobs: Arc<Jobs>,
 }
 
 impl Writer {
@@ -80,6 +115,9 @@ impl Writer {
             .name("sqlite-writer".into())
             .spawn(move || serve(&connection, &queue))
             .map_err(|e| StoreError::Database(Box::new(e)))?;
+        let jobs = Arc::new(jobs);
+        #[cfg(feature = "test-support")]
+        test_hook::register(path, &jobs);
         Ok(Self { jobs })
     }
 
@@ -116,6 +154,7 @@ fn connect(path: &Path, busy_timeout: Duration) -> rusqlite::Result<Connection> 
 /// The writer thread: until every `Writer` handle is gone, takes what is queued and commits it
 /// as one group.
 fn serve(connection: &Connection, queue: &mpsc::Receiver<Box<dyn Job>>) {
+    let mut disk = DiskEpisode::default();
     while let Ok(first) = queue.recv() {
         let mut group = Vec::with_capacity(MAX_BATCH.min(8));
         group.push(first);
@@ -131,6 +170,7 @@ fn serve(connection: &Connection, queue: &mpsc::Receiver<Box<dyn Job>>) {
                     let _ = connection.execute_batch("ROLLBACK");
                     Err(StoreError::Database("a write panicked".into()))
                 });
+        disk.observe(&committed);
         for job in group {
             job.finish(committed.as_ref().map(|_| ()));
         }
@@ -138,14 +178,21 @@ fn serve(connection: &Connection, queue: &mpsc::Receiver<Box<dyn Job>>) {
 }
 
 /// Runs `group` in one transaction.
-fn commit(connection: &Connection, group: &mut [Box<dyn Job>]) -> Result<(), StoreError> {
+fn commit(connection: &Connection, group: &mut [Box<dyn Job>]) -> Result<Effect, StoreError> {
     connection.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+    let mut effect = Effect::default();
     for job in group.iter_mut() {
-        job.run(connection);
-        // An I/O or disk-full error can roll the whole transaction back: the writes before it
-        // are gone too, and each of their callers must hear so.
+        let ran = job.run(connection);
+        effect.wrote |= ran == Ran::Wrote;
+        effect.disk_full |= ran == Ran::DiskFull;
+        // An I/O or disk-full error can roll the whole transaction back (SQLite does so when
+        // the disk fills): the writes before it are gone too, and each of their callers must
+        // hear so. Only a full disk leaves the database readable.
         if connection.is_autocommit() {
-            return Err(StoreError::Unavailable);
+            return Err(match ran {
+                Ran::DiskFull => StoreError::DiskFull,
+                _ => StoreError::Unavailable,
+            });
         }
     }
     if let Err(err) = connection.prepare_cached("COMMIT")?.execute([]) {
@@ -154,7 +201,38 @@ fn commit(connection: &Connection, group: &mut [Box<dyn Job>]) -> Result<(), Sto
         }
         return Err(err.into());
     }
-    Ok(())
+    Ok(effect)
+}
+
+/// Whether the last writes found the database full, so that a full disk is logged when it
+/// starts and when it ends instead of once per refused write.
+#[derive(Debug, Default)]
+struct DiskEpisode {
+    full: bool,
+}
+
+impl DiskEpisode {
+    /// Takes note of a group's outcome, logging a change; returns whether there was one.
+    fn observe(&mut self, group: &Result<Effect, StoreError>) -> bool {
+        let (full, wrote) = match group {
+            Ok(effect) => (effect.disk_full, effect.wrote),
+            Err(err) => (matches!(err, StoreError::DiskFull), false),
+        };
+        if full && !self.full {
+            self.full = true;
+            tracing::warn!(
+                "database or disk is full: writes are refused (507) until there is room; \
+                 reads go on"
+            );
+            return true;
+        }
+        if wrote && !full && self.full {
+            self.full = false;
+            tracing::info!("database writes succeed again: the disk has room");
+            return true;
+        }
+        false
+    }
 }
 
 /// The same failure for another caller of the group (errors are not `Clone`: their sources are
@@ -164,8 +242,54 @@ fn replica(err: &StoreError) -> StoreError {
         StoreError::NotFound => StoreError::NotFound,
         StoreError::Busy => StoreError::Busy,
         StoreError::Conflict => StoreError::Conflict,
+        StoreError::DiskFull => StoreError::DiskFull,
         StoreError::Database(source) => StoreError::Database(source.to_string().into()),
         _ => StoreError::Unavailable,
+    }
+}
+
+/// Test hook: the write connection of a running service, found by its database file, for
+/// settings that SQLite keeps per connection (`PRAGMA max_page_count`, which makes a write find
+/// the database full without filling a disk).
+#[cfg(feature = "test-support")]
+pub(crate) mod test_hook {
+    use std::path::{Path, PathBuf};
+    use std::sync::{Arc, Mutex, PoisonError, Weak};
+
+    use super::{Jobs, Writer};
+    use crate::store::StoreError;
+
+    /// The writers of this process; an entry dies with its writer.
+    static WRITERS: Mutex<Vec<(PathBuf, Weak<Jobs>)>> = Mutex::new(Vec::new());
+
+    pub(super) fn register(path: &Path, jobs: &Arc<Jobs>) {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        let mut writers = WRITERS.lock().unwrap_or_else(PoisonError::into_inner);
+        writers.retain(|(_, jobs)| jobs.strong_count() > 0);
+        writers.push((path, Arc::downgrade(jobs)));
+    }
+
+    /// Sets `PRAGMA max_page_count` on the write connection of the database file `db`, returning
+    /// the limit in effect (SQLite raises one below the current size to that size, and takes 0
+    /// as a question). Writes that need a page beyond it fail as on a full disk.
+    pub async fn set_max_page_count_for_tests(db: &Path, pages: u64) -> Result<u64, StoreError> {
+        let db = std::fs::canonicalize(db).map_err(|e| StoreError::Database(Box::new(e)))?;
+        let jobs = WRITERS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .rev()
+            .find(|(path, _)| *path == db)
+            .and_then(|(_, jobs)| jobs.upgrade())
+            .ok_or_else(|| {
+                StoreError::Database(format!("no writer for {}", db.display()).into())
+            })?;
+        Writer { jobs }
+            .write(move |c| {
+                let sql = format!("PRAGMA max_page_count = {pages}");
+                Ok(c.query_row(&sql, [], |row| row.get(0))?)
+            })
+            .await
     }
 }
 
@@ -226,6 +350,61 @@ mod tests {
             .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
             .unwrap();
         assert_eq!(count, 199);
+    }
+
+    #[tokio::test]
+    async fn a_database_that_cannot_grow_fails_writes_as_disk_full_until_it_can() {
+        let (dir, writer) = writer_on_new_file();
+        let limit = |pages: u64| {
+            writer.write(move |c| {
+                let sql = format!("PRAGMA max_page_count = {pages}");
+                Ok(c.query_row(&sql, [], |row| row.get::<_, u64>(0))?)
+            })
+        };
+        limit(1).await.unwrap();
+        let mut written = 0;
+        let full = loop {
+            match insert(&writer, &format!("{written:04} {}", "x".repeat(200))).await {
+                Ok(_) => written += 1,
+                Err(err) => break err,
+            }
+            assert!(written < 1_000, "the database never filled");
+        };
+        assert!(matches!(full, StoreError::DiskFull), "{full:?}");
+        limit(1 << 30).await.unwrap();
+        assert_eq!(insert(&writer, "after").await.unwrap(), 1);
+        let count: i64 = Connection::open(dir.path().join("w.db"))
+            .unwrap()
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, written + 1);
+    }
+
+    #[test]
+    fn a_full_disk_is_logged_when_it_starts_and_when_a_write_next_succeeds() {
+        let mut disk = DiskEpisode::default();
+        let wrote = Effect {
+            wrote: true,
+            disk_full: false,
+        };
+        let one_full = Effect {
+            wrote: true,
+            disk_full: true,
+        };
+        assert!(
+            !disk.observe(&Ok(wrote)),
+            "nothing to say while there is room"
+        );
+        assert!(disk.observe(&Ok(one_full)), "the first write without room");
+        assert!(!disk.observe(&Err(StoreError::DiskFull)), "not again");
+        assert!(!disk.observe(&Ok(one_full)), "still full");
+        assert!(!disk.observe(&Err(StoreError::Busy)), "no sign of room");
+        assert!(
+            disk.observe(&Ok(wrote)),
+            "a write succeeded with none refused"
+        );
+        assert!(!disk.observe(&Ok(wrote)));
+        assert!(disk.observe(&Err(StoreError::DiskFull)), "a new episode");
     }
 
     #[tokio::test]

@@ -1,0 +1,156 @@
+//! The pipelined transaction on a real PostgreSQL (feature `postgres-tests`, with
+//! `TENANT_API_TEST_POSTGRES` naming an admin URL, as `.ci/postgres.sh` sets): the statement
+//! runs only inside the transaction whose tenant setting succeeded, and a failure leaves the
+//! connection idle and reusable.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::str::FromStr;
+
+use sqlx::Connection;
+
+use super::pool::Pool;
+use super::{pipelined, run, Done, Params, SET_TENANT};
+use crate::store::sign_outs::UPSERT_SIGN_OUT;
+use crate::store::StoreError;
+
+/// A fresh, migrated database, and a pool of one connection to it (so that every call below
+/// reuses the connection the previous one left).
+async fn one_connection() -> Pool {
+    let admin = std::env::var("TENANT_API_TEST_POSTGRES")
+        .expect("TENANT_API_TEST_POSTGRES must name a PostgreSQL admin URL (see .ci/postgres.sh)");
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let mut url = url::Url::parse(&admin).unwrap();
+    url.set_path(&name);
+    let mut conn = sqlx::PgConnection::connect(url.as_str()).await.unwrap();
+    sqlx::migrate!("./migrations/postgres")
+        .run(&mut conn)
+        .await
+        .unwrap();
+    Pool::new(tokio_postgres::Config::from_str(url.as_str()).unwrap(), 1)
+}
+
+async fn scoped(
+    pool: &Pool,
+    scope: &'static str,
+    tenant: &str,
+    sql: &'static str,
+    params: Params<'_>,
+) -> Result<Done, tokio_postgres::Error> {
+    let mut lease = pool.get().await.unwrap();
+    let done = pipelined(lease.conn(), scope, tenant, sql, params).await;
+    lease.finished();
+    done
+}
+
+async fn unscoped(pool: &Pool, sql: &'static str) -> Done {
+    let mut lease = pool.get().await.unwrap();
+    let conn = lease.conn();
+    let statement = conn.statement(sql).await.unwrap();
+    let done = run(conn.client(), &statement, &[]).await.unwrap();
+    lease.finished();
+    done
+}
+
+fn text(done: &Done, column: &str) -> Option<String> {
+    done.rows[0].get(column)
+}
+
+#[tokio::test]
+async fn the_statement_sees_the_tenant_set_in_its_own_transaction_and_no_later_one_does() {
+    let pool = one_connection().await;
+
+    // `set_config(.., true)` lasts only as long as its transaction: the statement sees the
+    // tenant only because it runs in the same one.
+    let done = scoped(
+        &pool,
+        SET_TENANT,
+        "acme",
+        "SELECT current_setting('app.tenant_id', true) AS tenant, pg_backend_pid() AS pid",
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(text(&done, "tenant").as_deref(), Some("acme"));
+    let pid: i32 = done.rows[0].get("pid");
+
+    // The same connection afterwards: the setting ended with the transaction (the COMMIT
+    // ran), so a statement outside the scoped path has no tenant, and sees no rows.
+    let after = unscoped(
+        &pool,
+        "SELECT coalesce(current_setting('app.tenant_id', true), '') AS tenant, \
+         pg_backend_pid() AS pid",
+    )
+    .await;
+    assert_eq!(after.rows[0].get::<_, i32>("pid"), pid, "one connection");
+    assert_eq!(text(&after, "tenant").as_deref(), Some(""));
+}
+
+#[tokio::test]
+async fn a_statement_never_runs_when_setting_its_tenant_failed() {
+    let pool = one_connection().await;
+
+    // A scope statement that fails after `set_config` (the tenant does not cast to int),
+    // followed in the same pipeline by a write that row-level security does not guard.
+    let failing_scope = "SELECT set_config('app.tenant_id', $1, true)::int";
+    let (sub, at, expires): (&str, i64, i64) = ("smuggled", 1, 2);
+    let outcome = scoped(
+        &pool,
+        failing_scope,
+        "acme",
+        UPSERT_SIGN_OUT,
+        &[&sub, &at, &expires],
+    )
+    .await;
+
+    let err = outcome.err().expect("the pipeline fails");
+    let code = err.as_db_error().map(|db| db.code().code().to_owned());
+    assert_eq!(
+        code.as_deref(),
+        Some("22P02"),
+        "the scope's own error: {err}"
+    );
+    let written = unscoped(&pool, "SELECT count(*) AS n FROM sign_outs").await;
+    assert_eq!(
+        written.rows[0].get::<_, i64>("n"),
+        0,
+        "the write after the failed scope was refused, not run"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_statement_commits_nothing_and_leaves_its_connection_idle() {
+    let pool = one_connection().await;
+
+    // Another tenant's row in tenant a's transaction: refused by the policy's WITH CHECK, and
+    // answered as a database error, not an outage.
+    let insert = "INSERT INTO items (tenant_id, owner_sub, name, created_at, updated_at) \
+                  VALUES ($1, 'x', 'smuggled', now(), now())";
+    let err = scoped(&pool, SET_TENANT, "a", insert, &[&"b"])
+        .await
+        .err()
+        .expect("row-level security refuses the row");
+    assert!(matches!(StoreError::from(err), StoreError::Database(_)));
+
+    // The COMMIT that followed answered ROLLBACK: the same connection serves the next request
+    // at once (an aborted transaction would refuse it with 25P02), and nothing was written.
+    let done = scoped(
+        &pool,
+        SET_TENANT,
+        "b",
+        "SELECT count(*) AS n FROM items",
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.rows[0].get::<_, i64>("n"), 0);
+    // Two statements after it get transactions of their own: none was left open.
+    let xid = "SELECT txid_current() AS xid";
+    let first: i64 = unscoped(&pool, xid).await.rows[0].get("xid");
+    let second: i64 = unscoped(&pool, xid).await.rows[0].get("xid");
+    assert_ne!(first, second, "no transaction left open on the connection");
+}
