@@ -326,7 +326,7 @@ fn migrate_check_passes_on_a_sound_database_and_fails_on_a_missing_or_corrupt_on
     assert_eq!(
         stdout.trim_end(),
         format!(
-            "ok: {} (integrity check passed, 2 migrations applied)",
+            "ok: {} (integrity check passed, 3 migrations applied)",
             db.display()
         )
     );
