@@ -101,12 +101,15 @@ pub(super) const ACTIVATE: &str = "UPDATE memberships SET state = 'active', upda
 pub(super) const INVITE: &str =
     "INSERT INTO memberships (tenant_id, sub, email, role, state, via, created_at, updated_at) \
      VALUES ($1, $2, $3, $4, 'invited', 'invite', $5, $5) ON CONFLICT (tenant_id, sub) DO NOTHING";
+/// Each optional filter is `$n` or NULL. The casts give PostgreSQL the parameter's type where
+/// it is first seen (it prepares without declared types, and `$n IS NULL` alone leaves it
+/// undetermined); on SQLite they change nothing.
 pub(super) const LIST_MEMBERS: &str = concat!(
     "SELECT ",
     member_columns!(),
     " FROM memberships WHERE tenant_id = $1 AND id > $2 \
-     AND ($3 IS NULL OR substr(email, 1, length($3)) = $3) \
-     AND ($4 IS NULL OR role = $4) AND ($5 IS NULL OR state = $5) \
+     AND (CAST($3 AS TEXT) IS NULL OR substr(email, 1, length($3)) = $3) \
+     AND (CAST($4 AS TEXT) IS NULL OR role = $4) AND (CAST($5 AS TEXT) IS NULL OR state = $5) \
      ORDER BY id LIMIT $6"
 );
 pub(super) const SET_ROLE: &str = concat!(
