@@ -16,6 +16,7 @@ pub mod domain;
 pub mod embedded;
 pub mod embedded_web;
 pub mod http;
+pub mod members;
 pub mod metrics;
 pub mod server;
 pub mod sign_out;

@@ -22,7 +22,7 @@ use crate::server::{fd_limit, ConnectionLimits};
 use crate::sign_out::SignOutRegistry;
 use crate::state::{AppState, Services};
 use crate::store::{self, Stores};
-use crate::tenancy::{user_attribute_source, TenantProofs, TenantResolver};
+use crate::tenancy::{user_attribute_source, Memberships, TenantProofs, TenantResolver};
 use crate::throttle::LoginThrottle;
 
 /// How often each instance reads sign-outs recorded by the others.
@@ -303,6 +303,7 @@ async fn build_state(
             user_attribute_source(cognito.gateway.clone(), config.tenancy.claim.clone()),
             clock,
         ),
+        Memberships::new(stores.memberships.clone()),
     );
     let background = vec![
         verifier.spawn_refresh(),

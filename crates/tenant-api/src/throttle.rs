@@ -1,4 +1,5 @@
-//! Login throttling: token buckets per client IP and per account.
+//! Throttling: token buckets per client IP and per account for sign-in, and per tenant for
+//! the invitations its admins send (each may create a Cognito user).
 //!
 //! The account key is a hash of the lower-cased email, and the bucket exists whether or not the
 //! account does, so a 429 reveals nothing about which emails are registered.
@@ -28,9 +29,10 @@ pub struct Throttled {
 enum Key {
     Ip(IpAddr),
     Account([u8; 32]),
+    Invites(String),
 }
 
-/// Per-IP and per-account buckets for the sign-in endpoints.
+/// Per-IP and per-account buckets for the sign-in endpoints, and per-tenant ones for invitations.
 #[derive(Clone)]
 pub struct LoginThrottle {
     per_ip: u32,
@@ -61,6 +63,11 @@ impl LoginThrottle {
             self.take(Key::Account(hash), self.per_account, now)?;
         }
         Ok(())
+    }
+
+    /// Takes one invitation from `tenant`'s bucket, which holds `per_minute` (0 = no limit).
+    pub fn check_invite(&self, tenant: &str, per_minute: u32) -> Result<(), Throttled> {
+        self.take(Key::Invites(tenant.to_owned()), per_minute, Instant::now())
     }
 
     fn take(&self, key: Key, capacity: u32, now: Instant) -> Result<(), Throttled> {
@@ -110,6 +117,16 @@ mod tests {
             "{refused:?}"
         );
         assert!(throttle.check(ip, Some("b@example.com")).is_ok());
+    }
+
+    #[test]
+    fn each_tenant_has_its_own_invitation_bucket() {
+        let throttle = LoginThrottle::new(0, 0);
+        for _ in 0..2 {
+            assert!(throttle.check_invite("a", 2).is_ok());
+        }
+        assert!(throttle.check_invite("a", 2).is_err());
+        assert!(throttle.check_invite("b", 2).is_ok());
     }
 
     #[test]

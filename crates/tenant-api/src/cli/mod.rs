@@ -1,6 +1,7 @@
-//! The `tenant-api` command line: serve, run the identity provider alone, manage users, migrate
-//! or check the database.
+//! The `tenant-api` command line: serve, run the identity provider alone, manage users and
+//! tenants, migrate or check the database.
 
+mod tenants;
 mod users;
 
 use std::net::SocketAddr;
@@ -54,6 +55,11 @@ enum Command {
         #[command(subcommand)]
         command: users::UsersCommand,
     },
+    /// Start tenants and list their members.
+    Tenants {
+        #[command(subcommand)]
+        command: tenants::TenantsCommand,
+    },
     /// Apply database migrations and exit.
     Migrate {
         /// Change nothing: check the database instead (SQLite's integrity check, or that
@@ -73,7 +79,7 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Serve | Command::Idp { .. } => crate::telemetry::init(config.log_format),
         // The check prints its result and nothing else (a slow integrity check would log).
         Command::Migrate { check: true } => {}
-        Command::Users { .. } | Command::Migrate { .. } => {
+        Command::Users { .. } | Command::Tenants { .. } | Command::Migrate { .. } => {
             crate::telemetry::init_for_command(config.log_format)
         }
     }
@@ -94,6 +100,7 @@ pub async fn run() -> anyhow::Result<()> {
             idp(&config, addr, data_dir, access, api_hosts).await
         }
         Command::Users { command } => users::run(&config, command).await,
+        Command::Tenants { command } => tenants::run(&config, command).await,
         Command::Migrate { check: false } => {
             crate::store::connect(&config.database_url, true)
                 .await

@@ -15,11 +15,13 @@ use crate::config::Config;
 use crate::domain::tenant::TenantId;
 use crate::sign_out::SignOutRegistry;
 use crate::startup::CognitoSetup;
+use crate::tenancy::ScopedTenant;
 
 /// User administration commands.
 #[derive(Debug, Subcommand)]
 pub(super) enum UsersCommand {
-    /// Create a user with a temporary password (printed when generated).
+    /// Create a user with a temporary password (printed when generated), and their membership
+    /// of the tenant (its admin when it has none yet).
     Create {
         /// Email address (the sign-in name).
         #[arg(long)]
@@ -53,11 +55,11 @@ pub(super) enum UsersCommand {
     },
 }
 
-fn tenant(raw: &str) -> anyhow::Result<TenantId> {
+pub(super) fn tenant(raw: &str) -> anyhow::Result<TenantId> {
     TenantId::parse(raw).with_context(|| format!("--tenant {raw:?}"))
 }
 
-fn explain(err: CognitoError, email: &str) -> anyhow::Error {
+pub(super) fn explain(err: CognitoError, email: &str) -> anyhow::Error {
     match err {
         CognitoError::UserExists => anyhow::anyhow!("a user with email {email} already exists"),
         CognitoError::UserNotFound => anyhow::anyhow!("no user with email {email}"),
@@ -92,6 +94,21 @@ pub(super) async fn run(config: &Config, command: UsersCommand) -> anyhow::Resul
                 )
                 .await
                 .map_err(|e| explain(e, &email))?;
+            // Their membership of their home tenant, as their first request would write it.
+            let written = async {
+                let stores = crate::store::connect(&config.database_url, true).await?;
+                let scope = ScopedTenant::for_operator(tenant.clone());
+                stores
+                    .memberships
+                    .admit_home(&scope, &created.sub, &email.trim().to_lowercase())
+                    .await
+            };
+            written.await.with_context(|| {
+                format!(
+                    "created {email} in Cognito, but not their membership (DATABASE_URL); \
+                     it is written on their first request"
+                )
+            })?;
             println!("created {email} in tenant {tenant} (sub {})", created.sub);
             if let Some(password) = created.generated_password {
                 println!("temporary password: {password}");

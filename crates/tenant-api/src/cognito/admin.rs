@@ -32,7 +32,7 @@ pub struct UserSummary {
     pub enabled: bool,
 }
 
-fn attribute(name: &str, value: &str) -> Result<AttributeType, CognitoError> {
+pub(super) fn attribute(name: &str, value: &str) -> Result<AttributeType, CognitoError> {
     AttributeType::builder()
         .name(name)
         .value(value)
@@ -59,7 +59,7 @@ fn generate_password() -> String {
     String::from_utf8_lossy(&chars).into_owned()
 }
 
-fn summary(user: &UserType, tenant_attribute: &str) -> UserSummary {
+pub(super) fn summary(user: &UserType, tenant_attribute: &str) -> UserSummary {
     let attr = |name: &str| {
         user.attributes()
             .iter()

@@ -7,6 +7,7 @@ mod admin;
 mod admin_user;
 mod auth;
 mod error;
+mod members;
 mod refresh;
 mod secret_hash;
 mod sign_out;

@@ -32,7 +32,8 @@ pub(super) enum TenantScopedErrors {
     /// Missing or invalid bearer token (`WWW-Authenticate: Bearer`).
     #[response(status = 401)]
     Unauthorized(ErrorBody),
-    /// The tenant is not the user's (`tenant_mismatch`, `tenant_not_proven`).
+    /// The tenant is not the user's (`tenant_mismatch`, `tenant_not_proven`), or their
+    /// membership of it is suspended (`tenant_suspended`).
     #[response(status = 403)]
     Forbidden(ErrorBody),
     /// Cognito or the signing keys are unavailable.
@@ -57,6 +58,7 @@ impl Modify for CommonErrors {
                 (&mut item.put, true),
                 (&mut item.post, true),
                 (&mut item.delete, true),
+                (&mut item.patch, true),
             ] {
                 if let Some(operation) = operation.as_mut() {
                     declare_common_errors(operation, writes);

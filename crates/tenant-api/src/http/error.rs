@@ -72,6 +72,12 @@ pub enum ApiError {
     /// The resource already exists.
     #[error("Already exists")]
     Conflict,
+    /// The caller is not an active admin of the request's tenant.
+    #[error("Only an active admin of this tenant may do this")]
+    NotTenantAdmin,
+    /// The change would leave the tenant without an active admin.
+    #[error("The last active admin cannot be demoted, suspended or removed")]
+    LastAdmin,
     /// The body is larger than the limit.
     #[error("Request body too large")]
     PayloadTooLarge,
@@ -114,12 +120,15 @@ impl ApiError {
             Self::Tenant(TenantError::NotProvided | TenantError::Invalid(_)) => {
                 StatusCode::BAD_REQUEST
             }
-            Self::Tenant(TenantError::Mismatch | TenantError::NotProven) => StatusCode::FORBIDDEN,
+            Self::Tenant(
+                TenantError::Mismatch | TenantError::NotProven | TenantError::Suspended,
+            )
+            | Self::NotTenantAdmin => StatusCode::FORBIDDEN,
             Self::MissingToken | Self::InvalidToken => StatusCode::UNAUTHORIZED,
             Self::InsufficientScope => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict => StatusCode::CONFLICT,
+            Self::Conflict | Self::LastAdmin => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -148,6 +157,9 @@ impl ApiError {
             Self::Tenant(TenantError::Invalid(_)) => "invalid_tenant",
             Self::Tenant(TenantError::Mismatch) => "tenant_mismatch",
             Self::Tenant(TenantError::NotProven) => "tenant_not_proven",
+            Self::Tenant(TenantError::Suspended) => "tenant_suspended",
+            Self::NotTenantAdmin => "not_tenant_admin",
+            Self::LastAdmin => "last_admin",
             Self::InvalidHost => "invalid_host",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
@@ -257,6 +269,7 @@ impl From<StoreError> for ApiError {
             // The store has classified its driver's failure; both 503s invite a retry.
             StoreError::Unavailable | StoreError::Busy => Self::Unavailable,
             StoreError::Conflict => Self::Conflict,
+            StoreError::LastAdmin => Self::LastAdmin,
             // Logged by the store when it starts and ends, not per request.
             StoreError::DiskFull => Self::InsufficientStorage,
             other => Self::Internal(anyhow::Error::new(other)),

@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod pagination;
 mod request_id;
 mod routes;
+pub mod tenant_admin;
 pub mod user;
 
 pub use error::{ApiError, ErrorBody};

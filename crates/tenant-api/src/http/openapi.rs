@@ -26,6 +26,9 @@ use crate::state::AppState;
         super::items::remove, super::items::me, super::items::tenant,
         super::alerts::list, super::alerts::create, super::alerts::read, super::alerts::remove,
         super::alerts::acknowledge,
+        super::tenant_admin::list, super::tenant_admin::invite, super::tenant_admin::set_role,
+        super::tenant_admin::suspend, super::tenant_admin::reactivate,
+        super::tenant_admin::remove, super::tenant_admin::audit,
         super::health::health, super::health::live, super::health::ready,
     ),
     modifiers(&BearerScheme, &CommonErrors),
@@ -33,6 +36,7 @@ use crate::state::AppState;
         (name = "user", description = "Sign-in through Cognito"),
         (name = "items", description = "Items shared within a tenant"),
         (name = "alerts", description = "The caller's alerts within a tenant"),
+        (name = "tenant", description = "The tenant's admins manage its members and read its audit log"),
         (name = "health", description = "Probes"),
     )
 )]

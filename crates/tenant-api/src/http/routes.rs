@@ -5,7 +5,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::MethodRouter;
 use axum::Router;
 
-use super::{alerts, console, health, items, metrics, middleware, openapi, user};
+use super::{alerts, console, health, items, metrics, middleware, openapi, tenant_admin, user};
 use crate::config::Config;
 use crate::state::AppState;
 
@@ -15,6 +15,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(user::router())
         .merge(items::router())
         .merge(alerts::router())
+        .merge(tenant_admin::router())
         .merge(health::router())
         .merge(openapi::router())
         .merge(console::router(config))

@@ -26,6 +26,10 @@ pub enum StoreError {
     /// The write breaks a uniqueness constraint.
     #[error("conflicting row")]
     Conflict,
+    /// The change would leave the tenant without an active admin (the membership rule, kept
+    /// in the statement's own condition so no interleaving can break it on SQLite).
+    #[error("the last active admin cannot be demoted, suspended or removed")]
+    LastAdmin,
     /// The database failed otherwise; the cause is logged, never shown to clients.
     #[error("database error")]
     Database(#[source] Box<dyn std::error::Error + Send + Sync>),

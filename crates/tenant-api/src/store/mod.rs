@@ -6,7 +6,7 @@
 //! second time inside the database.
 //!
 //! Layout: each entity's trait and SQL text live together (`items.rs`, `alerts.rs`,
-//! `sign_outs.rs`; one text for both backends); each backend implements the traits in one file
+//! `memberships.rs`, `audit.rs`, `sign_outs.rs`; one text for both backends); each backend implements the traits in one file
 //! per entity (`sqlite/items.rs`, `postgres/items.rs`, …) with its bindings and row mapping, on
 //! top of its few primitives, which run through the availability guard (`availability.rs`). A new store method
 //! touches the trait file and one file per backend.
@@ -14,10 +14,12 @@
 //! [`ScopedTenant`]: crate::tenancy::ScopedTenant
 
 mod alerts;
+mod audit;
 mod availability;
 mod check;
 mod error;
 mod items;
+mod memberships;
 mod postgres;
 mod sign_outs;
 mod sqlite;
@@ -31,9 +33,11 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{DEFAULT_DATABASE_POOL_SIZE, DEFAULT_DATABASE_TIMEOUT};
 
 pub use alerts::AlertStore;
+pub use audit::AuditStore;
 pub use check::{check, Checked};
 pub use error::StoreError;
 pub use items::ItemStore;
+pub use memberships::MembershipStore;
 pub use postgres::PgStore;
 pub use sign_outs::SignOutStore;
 #[cfg(feature = "test-support")]
@@ -56,6 +60,10 @@ pub struct Stores {
     pub alerts: Arc<dyn AlertStore>,
     /// Sign-out records.
     pub sign_outs: Arc<dyn SignOutStore>,
+    /// Memberships of tenants.
+    pub memberships: Arc<dyn MembershipStore>,
+    /// Each tenant's audit log.
+    pub audit: Arc<dyn AuditStore>,
     /// Database reachability.
     pub ping: Arc<dyn Ping>,
 }
@@ -64,13 +72,15 @@ impl Stores {
     /// The stores of one backend.
     fn from_backend<S>(store: S) -> Self
     where
-        S: ItemStore + AlertStore + SignOutStore + Ping,
+        S: ItemStore + AlertStore + SignOutStore + MembershipStore + AuditStore + Ping,
     {
         let store = Arc::new(store);
         Self {
             items: store.clone(),
             alerts: store.clone(),
             sign_outs: store.clone(),
+            memberships: store.clone(),
+            audit: store.clone(),
             ping: store,
         }
     }

@@ -1,10 +1,13 @@
 //! Resolving the tenant of a request and proving the caller belongs to it.
 //!
 //! The requested tenant (header or subdomain) is never trusted on its own in strict mode: it must
-//! equal the user's tenant, read from the verified token's claim or, for tokens without it (such
-//! as Cognito access tokens), from the user's attribute via Cognito GetUser, or AdminGetUser for
-//! Hosted UI tokens that may not call GetUser.
+//! be the user's home tenant, read from the verified token's claim or, for tokens without it
+//! (such as Cognito access tokens), from the user's attribute via Cognito GetUser, or
+//! AdminGetUser for Hosted UI tokens that may not call GetUser; or the user must have a
+//! membership of it (`membership.rs`). Either way a suspended or removed membership refuses the
+//! tenant, in every mode.
 
+mod membership;
 mod proof;
 mod scope;
 mod subdomain;
@@ -18,7 +21,8 @@ use crate::cognito::CognitoError;
 use crate::config::{TenancyConfig, TenantMode};
 use crate::domain::tenant::{TenantId, TenantIdError};
 
-pub use proof::{TenantAttributeSource, TenantProofs};
+pub use membership::{Memberships, STANDING_TTL};
+pub use proof::{TenantAttributeSource, TenantProofs, UserTenant};
 pub use scope::ScopedTenant;
 pub use subdomain::tenant_label;
 pub use user_source::user_attribute_source;
@@ -38,6 +42,9 @@ pub enum TenantError {
     /// The user's tenant could not be established.
     #[error("Tenant could not be verified for this user")]
     NotProven,
+    /// The caller's membership of the tenant is suspended.
+    #[error("access to this tenant was suspended")]
+    Suspended,
     /// Cognito could not be asked about the user's tenant just now (unreachable, throttling,
     /// saturated): not a refusal, so try again shortly.
     #[error("Tenant could not be verified right now; try again shortly")]
@@ -58,15 +65,23 @@ pub struct RequestedTenant<'a> {
 pub struct TenantResolver {
     config: Arc<TenancyConfig>,
     proofs: TenantProofs,
+    members: Memberships,
 }
 
 impl TenantResolver {
-    /// A resolver reading user attributes through `proofs` when tokens lack the claim.
-    pub fn new(config: TenancyConfig, proofs: TenantProofs) -> Self {
+    /// A resolver reading user attributes through `proofs` when tokens lack the claim, and
+    /// memberships through `members`.
+    pub fn new(config: TenancyConfig, proofs: TenantProofs, members: Memberships) -> Self {
         Self {
             config: Arc::new(config),
             proofs,
+            members,
         }
+    }
+
+    /// Memberships as the proof sees them (admin actions drop what they change from its cache).
+    pub fn members(&self) -> &Memberships {
+        &self.members
     }
 
     /// The tenancy settings.
@@ -87,7 +102,8 @@ impl TenantResolver {
             .map(ScopedTenant::settled)
     }
 
-    /// The tenant of the request, checked against the user's own in strict mode.
+    /// The tenant of the request: in strict mode the user's home tenant or one they are a
+    /// member of; never one whose membership is suspended or was removed.
     async fn settle(
         &self,
         claims: &CognitoClaims,
@@ -103,19 +119,35 @@ impl TenantResolver {
             // also asks Cognito, since access tokens never carry custom attributes).
             let own = match config.mode {
                 TenantMode::Claim => self.proven_tenant(claims, token).await?,
-                _ => claims.claim_str(&config.claim).map(str::to_owned),
+                _ => UserTenant {
+                    tenant: claims.claim_str(&config.claim).map(str::to_owned),
+                    email: claims.email().map(str::to_owned),
+                },
             };
-            let own = own.ok_or(TenantError::NotProvided)?;
-            return TenantId::parse(&own).map_err(TenantError::Invalid);
+            let tenant = own.tenant.as_deref().ok_or(TenantError::NotProvided)?;
+            let tenant = TenantId::parse(tenant).map_err(TenantError::Invalid)?;
+            self.members
+                .admit(&tenant, claims.sub(), own.email.as_deref(), true)
+                .await?;
+            return Ok(tenant);
         };
         let requested = TenantId::parse(requested).map_err(TenantError::Invalid)?;
         if !config.strict {
             return Ok(requested);
         }
-        match self.proven_tenant(claims, token).await? {
-            Some(own) if own == requested.as_str() => Ok(requested),
-            Some(_) => Err(TenantError::Mismatch),
-            None => Err(TenantError::NotProven),
+        let own = self.proven_tenant(claims, token).await?;
+        let home = own.tenant.as_deref() == Some(requested.as_str());
+        let admitted = self
+            .members
+            .admit(&requested, claims.sub(), own.email.as_deref(), home)
+            .await;
+        match admitted {
+            Ok(()) => Ok(requested),
+            // Neither home nor a member: the user's own tenant is another one.
+            Err(TenantError::NotProven) if !home && own.tenant.is_some() => {
+                Err(TenantError::Mismatch)
+            }
+            Err(refused) => Err(refused),
         }
     }
 
@@ -150,17 +182,21 @@ impl TenantResolver {
         self.resolve(claims, token, requested).await.map(Some)
     }
 
-    /// The user's tenant from the token claim, or else from Cognito (access tokens only).
+    /// The user's tenant (and email) from the token's claims, or else from Cognito (access
+    /// tokens only).
     async fn proven_tenant(
         &self,
         claims: &CognitoClaims,
         token: &str,
-    ) -> Result<Option<String>, TenantError> {
+    ) -> Result<UserTenant, TenantError> {
         if let Some(claimed) = claims.claim_str(&self.config.claim) {
-            return Ok(Some(claimed.to_owned()));
+            return Ok(UserTenant {
+                tenant: Some(claimed.to_owned()),
+                email: claims.email().map(str::to_owned),
+            });
         }
         if claims.token_use() != TokenUse::Access {
-            return Ok(None);
+            return Ok(UserTenant::default());
         }
         self.proofs
             .tenant_of(token, claims)
@@ -189,14 +225,18 @@ mod tests {
             &self,
             _: &str,
             _: &CognitoClaims,
-        ) -> Result<Option<String>, CognitoError> {
+        ) -> Result<UserTenant, CognitoError> {
             Err((self.0)())
         }
     }
 
     async fn resolve_with(source: Failing) -> Result<ScopedTenant, TenantError> {
         let proofs = TenantProofs::new(Arc::new(source), Arc::new(SystemClock));
-        let resolver = TenantResolver::new(TenancyConfig::default(), proofs);
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/t.db?mode=rwc", dir.path().display());
+        let stores = crate::store::connect(&url, true).await.unwrap();
+        let members = Memberships::new(stores.memberships);
+        let resolver = TenantResolver::new(TenancyConfig::default(), proofs, members);
         // An access token: no tenant claim, so the proof asks Cognito.
         let claims = CognitoClaims::from_verified_payload(
             TokenUse::Access,
@@ -222,5 +262,82 @@ mod tests {
     async fn a_user_cognito_refuses_proves_nothing() {
         let outcome = resolve_with(Failing(|| CognitoError::TokenRefused)).await;
         assert_eq!(outcome.unwrap_err(), TenantError::NotProven);
+    }
+
+    /// Answers home tenant `home` for every token.
+    struct Home;
+
+    #[async_trait]
+    impl TenantAttributeSource for Home {
+        async fn tenant_attribute(
+            &self,
+            _: &str,
+            _: &CognitoClaims,
+        ) -> Result<UserTenant, CognitoError> {
+            Ok(UserTenant {
+                tenant: Some("home".into()),
+                email: Some("p@example.com".into()),
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_membership_proves_its_tenant_until_it_is_suspended() {
+        use crate::domain::membership::{Email, MemberState, Role};
+
+        // Arrange: a person whose home tenant is `home`, and a store behind the resolver.
+        let proofs = TenantProofs::new(Arc::new(Home), Arc::new(SystemClock));
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/t.db?mode=rwc", dir.path().display());
+        let stores = crate::store::connect(&url, true).await.unwrap();
+        let members = Memberships::new(stores.memberships.clone());
+        let resolver = TenantResolver::new(TenancyConfig::default(), proofs, members.clone());
+        let claims = CognitoClaims::from_verified_payload(
+            TokenUse::Access,
+            br#"{"sub":"s","iss":"i","client_id":"c","token_use":"access","iat":1,"exp":4000000000}"#,
+        )
+        .unwrap();
+        let ask = |tenant: &'static str| {
+            let (resolver, claims) = (resolver.clone(), claims.clone());
+            async move {
+                let requested = RequestedTenant {
+                    header: Some(tenant),
+                    host: None,
+                };
+                resolver
+                    .resolve(&claims, "token", requested)
+                    .await
+                    .map(drop)
+            }
+        };
+        let other = ScopedTenant::settled(TenantId::parse("other").unwrap());
+
+        // Home proves itself and writes the row; another tenant is refused.
+        assert_eq!(ask("home").await, Ok(()));
+        assert_eq!(ask("other").await, Err(TenantError::Mismatch));
+
+        // Invited to `other`: admitted, and the invitation is now active.
+        let email = Email::parse("p@example.com").unwrap();
+        stores
+            .memberships
+            .invite(&other, "s", &email, Role::Member)
+            .await
+            .unwrap();
+        members.forget(other.id(), "s").await;
+        assert_eq!(ask("other").await, Ok(()));
+        let standing = stores.memberships.standing(&other, "s").await.unwrap();
+        assert!(
+            matches!(standing, crate::domain::membership::Standing::Member(m) if m.state == MemberState::Active)
+        );
+
+        // Suspended there: refused there at once, home untouched.
+        stores
+            .memberships
+            .set_state(&other, "s", MemberState::Suspended)
+            .await
+            .unwrap();
+        members.forget(other.id(), "s").await;
+        assert_eq!(ask("other").await, Err(TenantError::Suspended));
+        assert_eq!(ask("home").await, Ok(()));
     }
 }

@@ -15,23 +15,33 @@ use moka::Expiry;
 use crate::clock::{epoch_seconds, Clock};
 use crate::cognito::CognitoError;
 
+/// What a user's attributes say about their tenant: their home tenant, and their email (which
+/// access tokens do not carry, and a home membership row records).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UserTenant {
+    /// The tenant attribute (`custom:tenant_id`), if set.
+    pub tenant: Option<String>,
+    /// The `email` attribute, if set.
+    pub email: Option<String>,
+}
+
 /// Reads a user's tenant attribute for their verified access token.
 #[async_trait]
 pub trait TenantAttributeSource: Send + Sync + 'static {
-    /// The value of the tenant attribute of the bearer of `access_token`, whose verified claims
-    /// are `claims`, if set.
+    /// The tenant attribute (and email) of the bearer of `access_token`, whose verified claims
+    /// are `claims`.
     async fn tenant_attribute(
         &self,
         access_token: &str,
         claims: &CognitoClaims,
-    ) -> Result<Option<String>, CognitoError>;
+    ) -> Result<UserTenant, CognitoError>;
 }
 
 #[derive(Clone)]
 struct Proof {
     /// The token this proof was read for: the cache key is only a hash, so it is compared.
     token: Arc<str>,
-    tenant: Option<String>,
+    user: UserTenant,
     /// Token expiry, epoch seconds.
     exp: u64,
 }
@@ -77,17 +87,17 @@ impl TenantProofs {
         &self,
         access_token: &str,
         claims: &CognitoClaims,
-    ) -> Result<Option<String>, Arc<CognitoError>> {
+    ) -> Result<UserTenant, Arc<CognitoError>> {
         let exp = claims.exp();
         let key = self.hasher.hash_one(access_token.as_bytes());
         let source = self.source.clone();
         let proof = self
             .cache
             .try_get_with(key, async move {
-                let tenant = source.tenant_attribute(access_token, claims).await?;
+                let user = source.tenant_attribute(access_token, claims).await?;
                 Ok::<_, CognitoError>(Proof {
                     token: Arc::from(access_token),
-                    tenant,
+                    user,
                     exp,
                 })
             })
@@ -95,7 +105,7 @@ impl TenantProofs {
         // The cache evicts on its own timer; the clock decides whether a proof still stands.
         let live = u64::try_from(epoch_seconds(&*self.clock)).is_ok_and(|now| now < proof.exp);
         if *proof.token == *access_token && live {
-            return Ok(proof.tenant);
+            return Ok(proof.user);
         }
         if !live {
             self.cache.invalidate(&key).await;
@@ -132,12 +142,15 @@ mod tests {
             &self,
             token: &str,
             _: &CognitoClaims,
-        ) -> Result<Option<String>, CognitoError> {
+        ) -> Result<UserTenant, CognitoError> {
             let n = self.calls.fetch_add(1, Ordering::SeqCst);
             if n < self.fail_first {
                 return Err(CognitoError::Unavailable);
             }
-            Ok(Some(format!("tenant-{token}")))
+            Ok(UserTenant {
+                tenant: Some(format!("tenant-{token}")),
+                email: None,
+            })
         }
     }
 
@@ -178,6 +191,7 @@ mod tests {
                     .tenant_of("a", &far_future())
                     .await
                     .unwrap()
+                    .tenant
                     .as_deref(),
                 Some("tenant-a")
             );
@@ -187,6 +201,7 @@ mod tests {
                 .tenant_of("b", &far_future())
                 .await
                 .unwrap()
+                .tenant
                 .as_deref(),
             Some("tenant-b")
         );
@@ -203,6 +218,7 @@ mod tests {
                 .tenant_of("a", &far_future())
                 .await
                 .unwrap()
+                .tenant
                 .as_deref(),
             Some("tenant-a")
         );
@@ -223,7 +239,7 @@ mod tests {
         let after = proofs.tenant_of("a", &exp).await.unwrap();
 
         // Assert: asked again rather than answered from the stale proof.
-        assert_eq!(after.as_deref(), Some("tenant-a"));
+        assert_eq!(after.tenant.as_deref(), Some("tenant-a"));
         assert_eq!(source.calls.load(Ordering::SeqCst), 2);
     }
 
@@ -238,9 +254,12 @@ mod tests {
             &self,
             _: &str,
             _: &CognitoClaims,
-        ) -> Result<Option<String>, CognitoError> {
+        ) -> Result<UserTenant, CognitoError> {
             if self.enabled.load(Ordering::SeqCst) {
-                Ok(Some("acme".into()))
+                Ok(UserTenant {
+                    tenant: Some("acme".into()),
+                    email: None,
+                })
             } else {
                 Err(CognitoError::TokenRefused)
             }
@@ -256,7 +275,12 @@ mod tests {
         let proofs = TenantProofs::new(source.clone(), Arc::new(clock.clone()));
         let token = expiring(NOW + 300);
         assert_eq!(
-            proofs.tenant_of("t", &token).await.unwrap().as_deref(),
+            proofs
+                .tenant_of("t", &token)
+                .await
+                .unwrap()
+                .tenant
+                .as_deref(),
             Some("acme")
         );
         source.enabled.store(false, Ordering::SeqCst);

@@ -19,6 +19,13 @@ impl ScopedTenant {
         Self(id)
     }
 
+    /// A scope for the operator's command line (`tenant-api tenants …`, `users create`), which
+    /// acts on whichever tenant it is told to: its user holds the database and Cognito
+    /// credentials already. No request reaches this.
+    pub(crate) fn for_operator(id: TenantId) -> Self {
+        Self(id)
+    }
+
     /// A scope built without a proof, for the store test suites only (feature `test-support`,
     /// off in every build of the service).
     #[cfg(feature = "test-support")]

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use cognito_verify::CognitoClaims;
 
-use super::proof::TenantAttributeSource;
+use super::proof::{TenantAttributeSource, UserTenant};
 use crate::cognito::{AdminUser, Cognito, CognitoError, ADMIN_SCOPE};
 
 /// GetUser for tokens with the admin scope, AdminGetUser on `username` for the others.
@@ -27,10 +27,13 @@ impl TenantAttributeSource for UserAttribute {
         &self,
         access_token: &str,
         claims: &CognitoClaims,
-    ) -> Result<Option<String>, CognitoError> {
+    ) -> Result<UserTenant, CognitoError> {
         if claims.has_scope(ADMIN_SCOPE) {
             let user = self.cognito.get_user(access_token).await?;
-            return Ok(user.attribute(&self.attribute).map(str::to_owned));
+            return Ok(UserTenant {
+                tenant: user.attribute(&self.attribute).map(str::to_owned),
+                email: user.attribute("email").map(str::to_owned),
+            });
         }
         let username = claims.username().ok_or(CognitoError::TokenRefused)?;
         let user = self.cognito.admin_user(username).await?;
@@ -38,14 +41,14 @@ impl TenantAttributeSource for UserAttribute {
     }
 }
 
-/// The tenant attribute of `user` (AdminGetUser's answer for the token's `username`), if it is
+/// The tenant attribute (and email) of `user` (AdminGetUser's answer for the token's `username`), if it is
 /// the token's user (its `sub` is `token_sub`) and may sign in. Refusals are errors, so they are not cached: a re-enabled
 /// user is accepted again at once.
 fn tenant_of_token_user(
     user: &AdminUser,
     token_sub: &str,
     attribute: &str,
-) -> Result<Option<String>, CognitoError> {
+) -> Result<UserTenant, CognitoError> {
     if !user.enabled {
         return Err(CognitoError::TokenRefused);
     }
@@ -53,7 +56,10 @@ fn tenant_of_token_user(
         tracing::debug!("the token's username now names another user: tenant not proven");
         return Err(CognitoError::TokenRefused);
     }
-    Ok(user.profile.attribute(attribute).map(str::to_owned))
+    Ok(UserTenant {
+        tenant: user.profile.attribute(attribute).map(str::to_owned),
+        email: user.profile.attribute("email").map(str::to_owned),
+    })
 }
 
 /// The tenant source for `cognito`'s pool, attribute `attribute` (`custom:tenant_id`).
@@ -85,7 +91,7 @@ mod tests {
     #[test]
     fn the_token_user_proves_their_tenant() {
         let proven = tenant_of_token_user(&user("s-1", true), "s-1", "custom:tenant_id");
-        assert_eq!(proven.unwrap().as_deref(), Some("acme"));
+        assert_eq!(proven.unwrap().tenant.as_deref(), Some("acme"));
     }
 
     #[test]

@@ -167,6 +167,74 @@ fn user_commands_work_on_the_embedded_pool_without_a_running_server() {
     assert!(String::from_utf8_lossy(&bad_tenant.stderr).contains("--tenant"));
 }
 
+#[test]
+fn tenants_are_started_with_an_admin_and_users_create_writes_the_membership() {
+    let dir = tempfile::tempdir().unwrap();
+    let started = tenant_api(
+        dir.path(),
+        &[
+            "tenants",
+            "create",
+            "initech",
+            "--admin",
+            "Boss@Example.com",
+        ],
+    );
+    assert!(
+        started.status.success(),
+        "{}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    assert!(String::from_utf8_lossy(&started.stdout).contains("temporary password: "));
+    let again = tenant_api(
+        dir.path(),
+        &[
+            "tenants",
+            "create",
+            "initech",
+            "--admin",
+            "other@example.com",
+        ],
+    );
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has members"));
+
+    let created = tenant_api(
+        dir.path(),
+        &[
+            "users",
+            "create",
+            "--email",
+            "worker@example.com",
+            "--tenant",
+            "initech",
+        ],
+    );
+    assert!(created.status.success());
+
+    let listed = tenant_api(dir.path(), &["tenants", "members", "initech"]);
+    let stdout = String::from_utf8_lossy(&listed.stdout);
+    let line = |email: &str| {
+        stdout
+            .lines()
+            .find(|l| l.contains(email))
+            .unwrap_or_else(|| panic!("{email} not listed: {stdout}"))
+            .split_whitespace()
+            .skip(2)
+            .take(2)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(line("boss@example.com"), ["admin", "active"]);
+    assert_eq!(line("worker@example.com"), ["member", "active"]);
+    assert!(!stdout.contains("other@example.com"));
+    let other = tenant_api(dir.path(), &["tenants", "members", "globex"]);
+    assert_eq!(
+        String::from_utf8_lossy(&other.stdout).lines().count(),
+        1,
+        "header only"
+    );
+}
+
 /// A migrated database file in `dir` holding a few hundred items, checkpointed (no WAL left).
 fn migrated_database_with_items(dir: &std::path::Path) -> std::path::PathBuf {
     let migrated = tenant_api(dir, &["migrate"]);
@@ -258,7 +326,7 @@ fn migrate_check_passes_on_a_sound_database_and_fails_on_a_missing_or_corrupt_on
     assert_eq!(
         stdout.trim_end(),
         format!(
-            "ok: {} (integrity check passed, 2 migrations applied)",
+            "ok: {} (integrity check passed, 3 migrations applied)",
             db.display()
         )
     );

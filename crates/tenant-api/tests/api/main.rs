@@ -26,6 +26,7 @@ mod production;
 mod rotation;
 mod sqlite_wal;
 mod tenancy;
+mod tenant_admin;
 mod web_client;
 
 /// The shared store suite on SQLite (or on PostgreSQL when TENANT_API_TEST_POSTGRES is set).

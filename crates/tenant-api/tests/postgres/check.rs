@@ -40,7 +40,7 @@ async fn migrate_check_passes_on_a_migrated_database_and_fails_before_or_without
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(
         stdout.starts_with("ok: PostgreSQL ")
-            && stdout.contains("(connection passed, 1 migrations applied)"),
+            && stdout.contains("(connection passed, 2 migrations applied)"),
         "{stdout}"
     );
 

@@ -84,3 +84,64 @@ async fn an_unscoped_query_sees_only_the_tenant_of_its_transaction() {
         .unwrap();
     assert_eq!(after, 0);
 }
+
+#[tokio::test]
+async fn memberships_and_the_audit_log_are_under_row_level_security_too() {
+    use tenant_api::domain::membership::{AuditAction, NewAuditEntry};
+
+    let url = fresh_database().await;
+    let stores = tenant_api::store::connect(&url, true).await.unwrap();
+    let scope = |name| ScopedTenant::unproven_for_tests(TenantId::parse(name).unwrap());
+    let (a, b) = (scope("a"), scope("b"));
+    for (tenant, sub) in [(&a, "sa"), (&b, "sb")] {
+        stores
+            .memberships
+            .admit_home(tenant, sub, "x@example.com")
+            .await
+            .unwrap();
+        stores
+            .memberships
+            .remove_member(tenant, "nobody")
+            .await
+            .unwrap_err();
+        let entry = NewAuditEntry {
+            actor_sub: sub.into(),
+            action: AuditAction::Invited,
+            target: sub.into(),
+            detail: None,
+            request_id: "r".into(),
+        };
+        stores.audit.record_audit(tenant, &entry).await.unwrap();
+    }
+
+    let mut conn = PgConnection::connect(&url).await.unwrap();
+    for table in ["memberships", "audit_log"] {
+        let unscoped: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(unscoped, 0, "{table} without a tenant");
+    }
+    let mut tx = conn.begin().await.unwrap();
+    tx.execute("SELECT set_config('app.tenant_id', 'a', true)")
+        .await
+        .unwrap();
+    let seen: Vec<String> = sqlx::query_scalar("SELECT sub FROM memberships")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(seen, vec!["sa"]);
+    let smuggled = sqlx::query(
+        "INSERT INTO memberships (tenant_id, sub, email, role, state, via, created_at, updated_at) \
+         VALUES ('b', 'x', 'x@example.com', 'admin', 'active', 'invite', now(), now())",
+    )
+    .execute(&mut *tx)
+    .await;
+    assert!(
+        smuggled.is_err(),
+        "WITH CHECK must refuse another tenant's membership"
+    );
+    tx.rollback().await.unwrap();
+    // The per-person count is not tenant data: it is readable, and holds counts only.
+    assert_eq!(stores.memberships.tenant_count("sb").await.unwrap(), 1);
+}

@@ -10,6 +10,9 @@ use tenant_api::clock::ManualClock;
 
 use tenant_api::domain::alert::{AlertTitle, Severity};
 use tenant_api::domain::item::ItemName;
+use tenant_api::domain::membership::{
+    AuditAction, Email, MemberFilter, MemberState, NewAuditEntry, Role, Standing,
+};
 use tenant_api::domain::page::PageRequest;
 use tenant_api::domain::tenant::TenantId;
 use tenant_api::store::{StoreError, Stores};
@@ -233,6 +236,293 @@ pub async fn concurrent_writes_are_read_back_at_once(db: TestStores) {
     }
 }
 
+fn email(text: &str) -> Email {
+    Email::parse(text).unwrap()
+}
+
+/// The membership of `sub` in `tenant`, which must exist.
+async fn member(db: &TestStores, tenant: &ScopedTenant, sub: &str) -> (Role, MemberState) {
+    match db.stores.memberships.standing(tenant, sub).await.unwrap() {
+        Standing::Member(m) => (m.role, m.state),
+        other => panic!("{sub} is not a member of {tenant}: {other:?}"),
+    }
+}
+
+pub async fn home_members_are_admitted_once_and_only_in_their_tenant(db: TestStores) {
+    let members = &db.stores.memberships;
+    let (a, b) = (tenant("a"), tenant("b"));
+    assert_eq!(members.standing(&a, "s1").await.unwrap(), Standing::Unknown);
+    members.admit_home(&a, "s1", "one@x.io").await.unwrap();
+    members.admit_home(&a, "s1", "one@x.io").await.unwrap();
+    members.admit_home(&a, "s2", "two@x.io").await.unwrap();
+    // The first home member of a tenant without an admin becomes its admin; later ones members.
+    assert_eq!(
+        member(&db, &a, "s1").await,
+        (Role::Admin, MemberState::Active)
+    );
+    assert_eq!(
+        member(&db, &a, "s2").await,
+        (Role::Member, MemberState::Active)
+    );
+    assert_eq!(members.standing(&b, "s1").await.unwrap(), Standing::Unknown);
+    let all = MemberFilter::default();
+    assert!(members
+        .list_members(&b, &all, first_page(10))
+        .await
+        .unwrap()
+        .rows
+        .is_empty());
+    assert_eq!(
+        members
+            .list_members(&a, &all, first_page(10))
+            .await
+            .unwrap()
+            .rows
+            .len(),
+        2
+    );
+    assert_eq!(members.tenant_count("s1").await.unwrap(), 1);
+    assert!(matches!(
+        members.set_role(&b, "s2", Role::Admin).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        members.remove_member(&b, "s2").await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn invites_are_idempotent_and_activated_on_first_use(db: TestStores) {
+    let members = &db.stores.memberships;
+    let a = tenant("a");
+    let (first, created) = members
+        .invite(&a, "s1", &email("p@x.io"), Role::Member)
+        .await
+        .unwrap();
+    assert!(created);
+    assert_eq!(
+        (first.role, first.state),
+        (Role::Member, MemberState::Invited)
+    );
+    assert_eq!(first.email, "p@x.io");
+    db.clock.advance(Duration::from_secs(5));
+    let (again, created) = members
+        .invite(&a, "s1", &email("p@x.io"), Role::Admin)
+        .await
+        .unwrap();
+    assert!(!created);
+    assert_eq!(again, first, "a repeated invite changes nothing");
+    members.activate(&a, "s1").await.unwrap();
+    assert_eq!(
+        member(&db, &a, "s1").await,
+        (Role::Member, MemberState::Active)
+    );
+    // Home admission leaves an existing row alone.
+    members.admit_home(&a, "s1", "p@x.io").await.unwrap();
+    assert_eq!(
+        member(&db, &a, "s1").await,
+        (Role::Member, MemberState::Active)
+    );
+}
+
+pub async fn the_last_active_admin_stays(db: TestStores) {
+    let members = &db.stores.memberships;
+    let a = tenant("a");
+    members.admit_home(&a, "boss", "boss@x.io").await.unwrap();
+    members.admit_home(&a, "m", "m@x.io").await.unwrap();
+    for refused in [
+        members.set_role(&a, "boss", Role::Member).await.map(drop),
+        members
+            .set_state(&a, "boss", MemberState::Suspended)
+            .await
+            .map(drop),
+        members.remove_member(&a, "boss").await,
+    ] {
+        assert!(matches!(refused, Err(StoreError::LastAdmin)), "{refused:?}");
+    }
+    assert_eq!(
+        member(&db, &a, "boss").await,
+        (Role::Admin, MemberState::Active)
+    );
+    // Another active admin: now the first may step down.
+    let promoted = members.set_role(&a, "m", Role::Admin).await.unwrap();
+    assert_eq!(promoted.role, Role::Admin);
+    let demoted = members.set_role(&a, "boss", Role::Member).await.unwrap();
+    assert_eq!(demoted.role, Role::Member);
+    assert!(matches!(
+        members.remove_member(&a, "m").await,
+        Err(StoreError::LastAdmin)
+    ));
+    let suspended = members
+        .set_state(&a, "boss", MemberState::Suspended)
+        .await
+        .unwrap();
+    assert_eq!(suspended.state, MemberState::Suspended);
+    assert!(matches!(
+        members.set_role(&a, "ghost", Role::Admin).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn a_removal_is_remembered_until_the_next_invite(db: TestStores) {
+    let members = &db.stores.memberships;
+    let (a, b) = (tenant("a"), tenant("b"));
+    members.admit_home(&a, "boss", "boss@x.io").await.unwrap();
+    members
+        .invite(&a, "p", &email("p@x.io"), Role::Member)
+        .await
+        .unwrap();
+    members
+        .invite(&b, "p", &email("p@x.io"), Role::Member)
+        .await
+        .unwrap();
+    assert_eq!(members.tenant_count("p").await.unwrap(), 2);
+    members.remove_member(&a, "p").await.unwrap();
+    assert_eq!(members.standing(&a, "p").await.unwrap(), Standing::Removed);
+    assert_eq!(members.tenant_count("p").await.unwrap(), 1);
+    // Their home attribute no longer admits them, and tenant b is untouched.
+    members.admit_home(&a, "p", "p@x.io").await.unwrap();
+    assert_eq!(members.standing(&a, "p").await.unwrap(), Standing::Removed);
+    assert_eq!(
+        member(&db, &b, "p").await,
+        (Role::Member, MemberState::Invited)
+    );
+    assert!(matches!(
+        members.remove_member(&a, "p").await,
+        Err(StoreError::NotFound)
+    ));
+    members
+        .invite(&a, "p", &email("p@x.io"), Role::Member)
+        .await
+        .unwrap();
+    assert_eq!(
+        member(&db, &a, "p").await,
+        (Role::Member, MemberState::Invited)
+    );
+    assert_eq!(members.tenant_count("p").await.unwrap(), 2);
+    assert_eq!(members.tenant_count("nobody").await.unwrap(), 0);
+}
+
+pub async fn members_are_filtered_and_paged(db: TestStores) {
+    let members = &db.stores.memberships;
+    let a = tenant("a");
+    members.admit_home(&a, "boss", "boss@x.io").await.unwrap();
+    for n in 0..5 {
+        let role = if n % 2 == 0 {
+            Role::Member
+        } else {
+            Role::Admin
+        };
+        members
+            .invite(&a, &format!("s{n}"), &email(&format!("ann{n}@x.io")), role)
+            .await
+            .unwrap();
+        members
+            .invite(
+                &tenant("noise"),
+                &format!("s{n}"),
+                &email(&format!("ann{n}@x.io")),
+                role,
+            )
+            .await
+            .unwrap();
+    }
+    members
+        .set_state(&a, "s0", MemberState::Suspended)
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    let prefix = MemberFilter {
+        email_prefix: Some("ann".into()),
+        ..MemberFilter::default()
+    };
+    let mut page = first_page(2);
+    loop {
+        let got = members.list_members(&a, &prefix, page).await.unwrap();
+        seen.extend(got.rows.iter().map(|m| m.sub.clone()));
+        match got.next_cursor {
+            Some(cursor) => page = PageRequest::parse(Some(2), Some(&cursor)).unwrap(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["s0", "s1", "s2", "s3", "s4"]);
+    let admins = MemberFilter {
+        role: Some(Role::Admin),
+        ..MemberFilter::default()
+    };
+    let subs: Vec<_> = members
+        .list_members(&a, &admins, first_page(10))
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|m| m.sub)
+        .collect();
+    assert_eq!(subs, ["boss", "s1", "s3"]);
+    let suspended = MemberFilter {
+        state: Some(MemberState::Suspended),
+        email_prefix: Some("ann0".into()),
+        ..MemberFilter::default()
+    };
+    let subs: Vec<_> = members
+        .list_members(&a, &suspended, first_page(10))
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|m| m.sub)
+        .collect();
+    assert_eq!(subs, ["s0"]);
+    let none = MemberFilter {
+        email_prefix: Some("%".into()),
+        ..MemberFilter::default()
+    };
+    assert!(members
+        .list_members(&a, &none, first_page(10))
+        .await
+        .unwrap()
+        .rows
+        .is_empty());
+}
+
+pub async fn audit_entries_are_per_tenant_and_paged(db: TestStores) {
+    let audit = &db.stores.audit;
+    let (a, b) = (tenant("a"), tenant("b"));
+    for n in 0..3 {
+        let entry = NewAuditEntry {
+            actor_sub: "boss".into(),
+            action: AuditAction::Suspended,
+            target: format!("s{n}"),
+            detail: (n == 1).then(|| "x".to_owned()),
+            request_id: format!("r{n}"),
+        };
+        audit.record_audit(&a, &entry).await.unwrap();
+        db.clock.advance(Duration::from_secs(1));
+    }
+    assert!(audit
+        .list_audit(&b, first_page(10))
+        .await
+        .unwrap()
+        .rows
+        .is_empty());
+    let first = audit.list_audit(&a, first_page(2)).await.unwrap();
+    assert_eq!(first.rows.len(), 2);
+    assert_eq!(first.rows[0].action, "member.suspended");
+    assert_eq!(first.rows[0].actor_sub, "boss");
+    assert_eq!(first.rows[0].at, time::OffsetDateTime::from(start()));
+    assert_eq!(first.rows[1].detail.as_deref(), Some("x"));
+    let next = PageRequest::parse(Some(2), first.next_cursor.as_deref()).unwrap();
+    let rest = audit.list_audit(&a, next).await.unwrap();
+    assert_eq!(rest.rows.len(), 1);
+    assert_eq!(
+        (
+            rest.rows[0].target.as_str(),
+            rest.rows[0].request_id.as_str()
+        ),
+        ("s2", "r2")
+    );
+}
+
 /// One `#[tokio::test]` per suite check, each on a fresh database from `$connect`.
 #[macro_export]
 macro_rules! store_suite {
@@ -257,6 +547,37 @@ macro_rules! store_suite {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn concurrent_writes_are_read_back_at_once() {
             $crate::store_suite::concurrent_writes_are_read_back_at_once($connect().await).await;
+        }
+        #[tokio::test]
+        async fn home_members_are_admitted_once_and_only_in_their_tenant() {
+            $crate::store_suite::home_members_are_admitted_once_and_only_in_their_tenant(
+                $connect().await,
+            )
+            .await;
+        }
+        #[tokio::test]
+        async fn invites_are_idempotent_and_activated_on_first_use() {
+            $crate::store_suite::invites_are_idempotent_and_activated_on_first_use(
+                $connect().await,
+            )
+            .await;
+        }
+        #[tokio::test]
+        async fn the_last_active_admin_stays() {
+            $crate::store_suite::the_last_active_admin_stays($connect().await).await;
+        }
+        #[tokio::test]
+        async fn a_removal_is_remembered_until_the_next_invite() {
+            $crate::store_suite::a_removal_is_remembered_until_the_next_invite($connect().await)
+                .await;
+        }
+        #[tokio::test]
+        async fn members_are_filtered_and_paged() {
+            $crate::store_suite::members_are_filtered_and_paged($connect().await).await;
+        }
+        #[tokio::test]
+        async fn audit_entries_are_per_tenant_and_paged() {
+            $crate::store_suite::audit_entries_are_per_tenant_and_paged($connect().await).await;
         }
         #[tokio::test]
         async fn sign_outs_are_upserted_listed_and_purged() {

@@ -8,11 +8,14 @@
 //! Three primitives reach the database, all through the availability guard:
 //! [`PgStore::scoped_rows`] and [`PgStore::scoped_execute`] run one tenant statement in a
 //! transaction whose row-level security admits only that tenant's rows, and [`PgStore::unscoped`]
-//! runs a statement on data that belongs to no tenant (sign-outs, the ping). Each entity's
-//! bindings and row mapping are in `items.rs`, `alerts.rs` and `sign_outs.rs`.
+//! runs a statement on data that belongs to no tenant (sign-outs, a person's tenant count, the
+//! ping). Each entity's bindings and row mapping are in `items.rs`, `alerts.rs`,
+//! `memberships.rs`, `audit.rs` and `sign_outs.rs`.
 
 mod alerts;
+mod audit;
 mod items;
+mod memberships;
 mod pool;
 mod sign_outs;
 #[cfg(all(test, feature = "postgres-tests"))]

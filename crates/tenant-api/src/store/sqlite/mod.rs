@@ -8,7 +8,9 @@
 //! as stored) is in [`rows`]. Why reads and writes run as they do: see those modules.
 
 mod alerts;
+mod audit;
 mod items;
+mod memberships;
 mod readers;
 mod rows;
 mod sign_outs;
