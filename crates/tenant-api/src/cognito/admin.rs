@@ -184,27 +184,42 @@ impl Cognito {
         let mut users = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let response = self
-                .call(
-                    self.client
-                        .list_users()
-                        .user_pool_id(&self.pool_id)
-                        .limit(60)
-                        .set_pagination_token(token.take())
-                        .send(),
-                )
-                .await?;
-            users.extend(
-                response
-                    .users()
-                    .iter()
-                    .map(|u| summary(u, tenant_attribute)),
-            );
-            match response.pagination_token() {
-                Some(next) if !next.is_empty() => token = Some(next.to_owned()),
-                _ => return Ok(users),
+            let (page, next) = self.list_users_page(tenant_attribute, token).await?;
+            users.extend(page);
+            match next {
+                Some(next) => token = Some(next),
+                None => return Ok(users),
             }
         }
+    }
+
+    /// One ListUsers page (up to 60 users, Cognito's maximum) from `token` (`None`: the
+    /// first), and the next page's token when there is one.
+    pub async fn list_users_page(
+        &self,
+        tenant_attribute: &str,
+        token: Option<String>,
+    ) -> Result<(Vec<UserSummary>, Option<String>), CognitoError> {
+        let response = self
+            .call(
+                self.client
+                    .list_users()
+                    .user_pool_id(&self.pool_id)
+                    .limit(60)
+                    .set_pagination_token(token)
+                    .send(),
+            )
+            .await?;
+        let users = response
+            .users()
+            .iter()
+            .map(|u| summary(u, tenant_attribute))
+            .collect();
+        let next = response
+            .pagination_token()
+            .filter(|next| !next.is_empty())
+            .map(str::to_owned);
+        Ok((users, next))
     }
 }
 

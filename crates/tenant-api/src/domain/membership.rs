@@ -98,6 +98,19 @@ impl Membership {
     }
 }
 
+/// One line of the tenant directory: a tenant that has (or had) members.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TenantSummary {
+    /// Store-assigned id (the paging key).
+    pub id: i64,
+    /// The tenant.
+    pub tenant_id: TenantId,
+    /// How many memberships it has now, in any state.
+    pub members: i64,
+    /// When its first membership was written.
+    pub created_at: OffsetDateTime,
+}
+
 /// What the store knows of one person in one tenant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Standing {

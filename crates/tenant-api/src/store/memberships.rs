@@ -1,12 +1,14 @@
 //! Memberships: the [`MembershipStore`] contract and its SQL, one text for SQLite and
 //! PostgreSQL, run by `sqlite/memberships.rs` and `postgres/memberships.rs`. Every statement
 //! on tenant data filters on `tenant_id = $1` (and on PostgreSQL runs scoped to that tenant);
-//! only the per-person tenant count is read outside any tenant.
+//! only the per-person tenant count and the tenant directory are read outside any tenant.
 
 use async_trait::async_trait;
 
 use super::StoreError;
-use crate::domain::membership::{Email, MemberFilter, MemberState, Membership, Role, Standing};
+use crate::domain::membership::{
+    Email, MemberFilter, MemberState, Membership, Role, Standing, TenantSummary,
+};
 use crate::domain::page::{Page, PageRequest};
 use crate::tenancy::ScopedTenant;
 
@@ -60,6 +62,9 @@ pub trait MembershipStore: Send + Sync + 'static {
     async fn remove_member(&self, tenant: &ScopedTenant, sub: &str) -> Result<(), StoreError>;
     /// How many tenants `sub` has a membership of (not tenant data: a count per person).
     async fn tenant_count(&self, sub: &str) -> Result<i64, StoreError>;
+    /// A page of the tenant directory (every tenant that has or had members), oldest first:
+    /// an operator's view across tenants, never a request's.
+    async fn tenants(&self, page: PageRequest) -> Result<Page<TenantSummary>, StoreError>;
 }
 
 /// The columns every membership read returns, in the order the row mappers expect.
@@ -131,6 +136,8 @@ pub(super) const REMOVE_MEMBER: &str = concat!(
     keeps_an_admin!()
 );
 pub(super) const TENANT_COUNT: &str = "SELECT tenants FROM member_counts WHERE sub = $1";
+pub(super) const LIST_TENANTS: &str = "SELECT id, tenant_id, members, created_at \
+     FROM tenant_directory WHERE id > $1 ORDER BY id LIMIT $2";
 
 /// The outcome of a guarded change that touched no row: the member exists (so the guard
 /// refused: they are the last active admin) or not.

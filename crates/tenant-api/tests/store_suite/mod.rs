@@ -523,6 +523,56 @@ pub async fn audit_entries_are_per_tenant_and_paged(db: TestStores) {
     );
 }
 
+pub async fn the_tenant_directory_counts_members_across_tenants(db: TestStores) {
+    let members = &db.stores.memberships;
+    let (a, b, c) = (tenant("a"), tenant("b"), tenant("c"));
+    assert!(members
+        .tenants(first_page(10))
+        .await
+        .unwrap()
+        .rows
+        .is_empty());
+    members.admit_home(&b, "boss-b", "boss@b.io").await.unwrap();
+    db.clock.advance(Duration::from_secs(60));
+    members.admit_home(&a, "boss-a", "boss@a.io").await.unwrap();
+    members
+        .invite(&a, "p", &email("p@x.io"), Role::Member)
+        .await
+        .unwrap();
+    // A repeated invite and a repeated home admission write nothing, so count nothing.
+    members
+        .invite(&a, "p", &email("p@x.io"), Role::Member)
+        .await
+        .unwrap();
+    members.admit_home(&a, "boss-a", "boss@a.io").await.unwrap();
+    members.admit_home(&c, "boss-c", "boss@c.io").await.unwrap();
+    members.remove_member(&a, "p").await.unwrap();
+
+    // Oldest first, across tenants, paged.
+    let first = members.tenants(first_page(2)).await.unwrap();
+    let summary: Vec<(&str, i64)> = first
+        .rows
+        .iter()
+        .map(|t| (t.tenant_id.as_str(), t.members))
+        .collect();
+    assert_eq!(summary, [("b", 1), ("a", 1)]);
+    assert_eq!(
+        first.rows[1].created_at.unix_timestamp() - first.rows[0].created_at.unix_timestamp(),
+        60
+    );
+    let cursor = first.next_cursor.expect("a second page");
+    let rest = members
+        .tenants(PageRequest::parse(Some(2), Some(&cursor)).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(rest.rows.len(), 1);
+    assert_eq!(
+        (rest.rows[0].tenant_id.as_str(), rest.rows[0].members),
+        ("c", 1)
+    );
+    assert!(rest.next_cursor.is_none());
+}
+
 /// One `#[tokio::test]` per suite check, each on a fresh database from `$connect`.
 #[macro_export]
 macro_rules! store_suite {
@@ -574,6 +624,13 @@ macro_rules! store_suite {
         #[tokio::test]
         async fn members_are_filtered_and_paged() {
             $crate::store_suite::members_are_filtered_and_paged($connect().await).await;
+        }
+        #[tokio::test]
+        async fn the_tenant_directory_counts_members_across_tenants() {
+            $crate::store_suite::the_tenant_directory_counts_members_across_tenants(
+                $connect().await,
+            )
+            .await;
         }
         #[tokio::test]
         async fn audit_entries_are_per_tenant_and_paged() {

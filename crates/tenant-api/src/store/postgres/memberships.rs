@@ -7,12 +7,14 @@ use async_trait::async_trait;
 use tokio_postgres::Row;
 
 use super::{corrupt, Params, PgStore};
-use crate::domain::membership::{Email, MemberFilter, MemberState, Membership, Role, Standing};
+use crate::domain::membership::{
+    Email, MemberFilter, MemberState, Membership, Role, Standing, TenantSummary,
+};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::tenant::TenantId;
 use crate::store::memberships::{
-    refused, ACTIVATE, ADMIT_HOME, GET_MEMBERSHIP, INVITE, LIST_MEMBERS, REMOVE_MEMBER, SET_ROLE,
-    SET_STATE, STANDING, TENANT_COUNT,
+    refused, ACTIVATE, ADMIT_HOME, GET_MEMBERSHIP, INVITE, LIST_MEMBERS, LIST_TENANTS,
+    REMOVE_MEMBER, SET_ROLE, SET_STATE, STANDING, TENANT_COUNT,
 };
 use crate::store::{returned, MembershipStore, StoreError};
 use crate::tenancy::ScopedTenant;
@@ -115,6 +117,26 @@ impl MembershipStore for PgStore {
             Some(row) => Ok(row.try_get("tenants")?),
             None => Ok(0),
         }
+    }
+
+    async fn tenants(&self, page: PageRequest) -> Result<Page<TenantSummary>, StoreError> {
+        let done = self
+            .unscoped(LIST_TENANTS, &[&page.after, &page.fetch_limit()])
+            .await?;
+        let rows = done
+            .rows
+            .iter()
+            .map(|row| {
+                let tenant_id: &str = row.try_get("tenant_id")?;
+                Ok(TenantSummary {
+                    id: row.try_get("id")?,
+                    tenant_id: TenantId::parse(tenant_id).map_err(|_| corrupt("tenant_id"))?,
+                    members: row.try_get("members")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Page::from_overfetch(rows, page, |t: &TenantSummary| t.id))
     }
 }
 

@@ -8,11 +8,14 @@ use rusqlite::{named_params, params, OptionalExtension, Row};
 
 use super::rows::{execute, invalid, timestamp};
 use super::SqliteStore;
-use crate::domain::membership::{Email, MemberFilter, MemberState, Membership, Role, Standing};
+use crate::domain::membership::{
+    Email, MemberFilter, MemberState, Membership, Role, Standing, TenantSummary,
+};
 use crate::domain::page::{Page, PageRequest};
+use crate::domain::tenant::TenantId;
 use crate::store::memberships::{
-    refused, ACTIVATE, ADMIT_HOME, GET_MEMBERSHIP, INVITE, LIST_MEMBERS, REMOVE_MEMBER, SET_ROLE,
-    SET_STATE, STANDING, TENANT_COUNT,
+    refused, ACTIVATE, ADMIT_HOME, GET_MEMBERSHIP, INVITE, LIST_MEMBERS, LIST_TENANTS,
+    REMOVE_MEMBER, SET_ROLE, SET_STATE, STANDING, TENANT_COUNT,
 };
 use crate::store::{MembershipStore, StoreError};
 use crate::tenancy::ScopedTenant;
@@ -152,6 +155,24 @@ impl MembershipStore for SqliteStore {
                 .optional()
         })?;
         Ok(count.unwrap_or(0))
+    }
+
+    async fn tenants(&self, page: PageRequest) -> Result<Page<TenantSummary>, StoreError> {
+        let rows = self.read(|conn| {
+            let mut statement = conn.prepare_cached(LIST_TENANTS)?;
+            let rows = statement.query_map(params![page.after, page.fetch_limit()], |row| {
+                let tenant_id = row.get_ref(1)?.as_str()?;
+                Ok(TenantSummary {
+                    id: row.get(0)?,
+                    tenant_id: TenantId::parse(tenant_id)
+                        .map_err(|_| invalid(1, Type::Text, "stored tenant id is not valid"))?,
+                    members: row.get(2)?,
+                    created_at: timestamp(row, 3)?,
+                })
+            })?;
+            rows.collect()
+        })?;
+        Ok(Page::from_overfetch(rows, page, |t: &TenantSummary| t.id))
     }
 }
 
