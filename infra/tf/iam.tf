@@ -2,7 +2,8 @@
 # IAM policy for tenant-api's role: exactly the Admin API calls it makes,
 # on this pool only. AdminGetUser also proves the tenant of Hosted UI access
 # tokens (which may not call GetUser), AdminUserGlobalSignOut signs their user
-# out; CreateGroup serves `users create --group`. DescribeUserPool(Client) are
+# out; AdminCreateUser and AdminDeleteUser serve tenant admins' invites and
+# removals; CreateGroup serves `users create --group`. DescribeUserPool(Client) are
 # called only on the embedded identity provider, never on a real pool. InitiateAuth, GetTokensFromRefreshToken, GetUser and GlobalSignOut are
 # authorised by the user's own tokens and need no IAM permission.
 # ---------------------------------------------------------------------------
@@ -14,6 +15,7 @@ data "aws_iam_policy_document" "tenant_api" {
     actions = [
       "cognito-idp:AdminAddUserToGroup",
       "cognito-idp:AdminCreateUser",
+      "cognito-idp:AdminDeleteUser",
       "cognito-idp:AdminGetUser",
       "cognito-idp:AdminInitiateAuth",
       "cognito-idp:AdminRespondToAuthChallenge",

@@ -8,6 +8,7 @@
 //! and `metrics` are the production guards; `cli` is the command line; `clock` is the
 //! injectable time they read.
 
+pub mod account_audit;
 pub mod cli;
 pub mod clock;
 pub mod cognito;

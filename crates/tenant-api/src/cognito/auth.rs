@@ -4,6 +4,9 @@ use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, AuthenticationResultType, ChallengeNameType,
 };
 
+use base64::Engine;
+use cognito_verify::{CognitoClaims, TokenUse};
+
 use super::{Cognito, CognitoError};
 
 /// Tokens issued by Cognito.
@@ -19,6 +22,20 @@ pub struct Tokens {
     pub expires_in: i32,
     /// Always `Bearer`.
     pub token_type: String,
+}
+
+impl Tokens {
+    /// The claims of the id token Cognito just issued, for records about the sign-in (who
+    /// signed in, their home tenant). Read without checking the signature: the token came in
+    /// Cognito's own answer to this service's authenticated call, not from a client. Never use
+    /// this on a token a request carries.
+    pub fn issued_id_claims(&self) -> Option<CognitoClaims> {
+        let payload = self.id_token.as_deref()?.split('.').nth(1)?;
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .ok()?;
+        CognitoClaims::from_verified_payload(TokenUse::Id, &payload).ok()
+    }
 }
 
 /// What a sign-in produced.

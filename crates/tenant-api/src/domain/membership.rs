@@ -164,7 +164,8 @@ impl Email {
     }
 }
 
-/// What an admin did, as the audit log names it.
+/// What was done, as the audit log names it: an admin's action on a member, or a person's own
+/// sign-in or sign-out through the API (recorded in their home tenant).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuditAction {
     /// Invited a person (a new membership).
@@ -177,6 +178,10 @@ pub enum AuditAction {
     Reactivated,
     /// Removed a member (`detail`: whether the Cognito user was deleted).
     Removed,
+    /// Signed in through `/api/user/login` or `/api/user/new-password` (`detail`: which).
+    SignedIn,
+    /// Signed out everywhere through `/api/user/logout`.
+    SignedOut,
 }
 
 spelled!(AuditAction {
@@ -184,13 +189,15 @@ spelled!(AuditAction {
     RoleChanged => "member.role_changed",
     Suspended => "member.suspended",
     Reactivated => "member.reactivated",
-    Removed => "member.removed"
+    Removed => "member.removed",
+    SignedIn => "user.signed_in",
+    SignedOut => "user.signed_out"
 });
 
 /// One action to record in a tenant's audit log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewAuditEntry {
-    /// `sub` of the admin who acted.
+    /// `sub` of the person who acted (the admin, or the person signing in or out).
     pub actor_sub: String,
     /// What they did.
     pub action: AuditAction,

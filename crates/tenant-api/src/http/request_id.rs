@@ -17,6 +17,15 @@ pub(super) fn honour_or_make(headers: &mut HeaderMap) -> HeaderValue {
     made
 }
 
+/// The id of a request whose headers went through [`honour_or_make`] (empty if not visible
+/// ASCII).
+pub(crate) fn of(headers: &HeaderMap) -> &str {
+    headers
+        .get(&REQUEST_ID)
+        .and_then(|id| id.to_str().ok())
+        .unwrap_or_default()
+}
+
 /// A random (v4) UUID in its hyphenated form, from `uuid`'s thread-local generator.
 fn make() -> HeaderValue {
     let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];

@@ -15,7 +15,7 @@ use super::doc_parts::TenantScopedErrors;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{AppJson, AppPath, AppQuery, Tenant};
 use super::pagination::{with_cursor, ListParams};
-use super::request_id::REQUEST_ID;
+use super::request_id;
 use super::routes::RouterExt;
 use crate::domain::membership::{
     AuditEntry, Email, Joined, MemberFilter, MemberState, Membership, Role, Standing,
@@ -89,14 +89,16 @@ pub struct RemovedOut {
 pub struct AuditOut {
     /// Entry id.
     pub id: i64,
-    /// `sub` of the admin who acted.
+    /// `sub` of the admin who acted (of the person, for `user.*`).
     pub actor_sub: String,
-    /// `member.invited`, `member.role_changed`, `member.suspended`, `member.reactivated` or
-    /// `member.removed`.
+    /// `member.invited`, `member.role_changed`, `member.suspended`, `member.reactivated`,
+    /// `member.removed`; `user.signed_in` or `user.signed_out` for a person of this home tenant
+    /// signing in or out through `/api/user/`.
     pub action: String,
-    /// `sub` of the member acted on.
+    /// `sub` of the member acted on (the person themself, for `user.*`).
     pub target: String,
-    /// The new role (`member.invited`, `member.role_changed`), or `cognito_user_deleted`.
+    /// The new role (`member.invited`, `member.role_changed`), `cognito_user_deleted`, or how a
+    /// person signed in (`password`, `new_password`).
     pub detail: Option<String>,
     /// The `X-Request-Id` of the request that acted.
     pub request_id: String,
@@ -348,10 +350,7 @@ impl TenantAdmin {
         Actor {
             tenant: &self.0.scope,
             sub: self.0.sub(),
-            request_id: headers
-                .get(REQUEST_ID)
-                .and_then(|id| id.to_str().ok())
-                .unwrap_or_default(),
+            request_id: request_id::of(headers),
         }
     }
 }

@@ -10,8 +10,11 @@ use utoipa::ToSchema;
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{AppJson, ClientIp};
+use super::request_id;
 use super::routes::RouterExt;
+use crate::account_audit;
 use crate::cognito::{LoginOutcome, Tokens};
+use crate::domain::membership::AuditAction;
 use crate::state::AppState;
 
 /// Email and password.
@@ -134,6 +137,7 @@ fn required(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
 async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     AppJson(body): AppJson<LoginIn>,
 ) -> Result<AppJson<LoginOut>, ApiError> {
     required("email", body.email.trim(), 256)?;
@@ -145,7 +149,10 @@ async fn login(
         .metrics
         .login(outcome.as_ref().map(|_| ()).map_err(|e| e.clone()));
     Ok(AppJson(match outcome? {
-        LoginOutcome::Tokens(tokens) => tokens.into(),
+        LoginOutcome::Tokens(tokens) => {
+            signed_in(&state, &tokens, "password", &headers).await;
+            tokens.into()
+        }
         LoginOutcome::NewPasswordRequired { session } => LoginOut {
             challenge: Some("NEW_PASSWORD_REQUIRED".into()),
             session: Some(session),
@@ -165,6 +172,7 @@ async fn login(
 async fn new_password(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     AppJson(body): AppJson<NewPasswordIn>,
 ) -> Result<AppJson<LoginOut>, ApiError> {
     required("email", body.email.trim(), 256)?;
@@ -176,7 +184,26 @@ async fn new_password(
         .cognito
         .complete_new_password(email, &body.new_password, &body.session)
         .await?;
+    signed_in(&state, &tokens, "new_password", &headers).await;
     Ok(AppJson(tokens.into()))
+}
+
+/// Records a sign-in in the person's home tenant's audit log, from the id token just issued.
+async fn signed_in(state: &AppState, tokens: &Tokens, how: &str, headers: &HeaderMap) {
+    let (Some(claims), Some(id_token)) = (tokens.issued_id_claims(), tokens.id_token.as_deref())
+    else {
+        return;
+    };
+    let request_id = request_id::of(headers);
+    account_audit::record(
+        state,
+        &claims,
+        id_token,
+        AuditAction::SignedIn,
+        Some(how),
+        request_id,
+    )
+    .await;
 }
 
 /// New access and id tokens from a refresh token (REFRESH_TOKEN_AUTH, or GetTokensFromRefreshToken
@@ -246,7 +273,12 @@ async fn logout(
         Err(VerifyError::Revoked) => return Ok(AppJson(SimpleOk { ok: true })),
         Err(other) => return Err(AuthRejection::from(other).into()),
     };
+    // The home tenant is read first: once signed out, the token can no longer read its user.
+    let request_id = request_id::of(&headers);
+    let (action, sub) = (AuditAction::SignedOut, claims.sub());
+    let home = account_audit::home(&state, &claims, token, action, request_id).await;
     state.cognito.sign_out_bearer(token, &claims).await?;
-    state.sign_outs.sign_out(claims.sub()).await?;
+    state.sign_outs.sign_out(sub).await?;
+    account_audit::record_in(&state, home.as_ref(), sub, action, None, request_id).await;
     Ok(AppJson(SimpleOk { ok: true }))
 }

@@ -182,6 +182,26 @@ impl TenantResolver {
         self.resolve(claims, token, requested).await.map(Some)
     }
 
+    /// The scope of the user's home tenant (the token's claim, or else the user's attribute
+    /// from Cognito, cached per token as for the proof), for records about the user themself,
+    /// such as their sign-ins in that tenant's audit log. `None` when they have no valid one
+    /// or tenancy is off.
+    pub async fn home_scope(
+        &self,
+        claims: &CognitoClaims,
+        token: &str,
+    ) -> Result<Option<ScopedTenant>, TenantError> {
+        if !self.config.enabled {
+            return Ok(None);
+        }
+        let own = self.proven_tenant(claims, token).await?;
+        Ok(own
+            .tenant
+            .as_deref()
+            .and_then(|tenant| TenantId::parse(tenant).ok())
+            .map(ScopedTenant::settled))
+    }
+
     /// The user's tenant (and email) from the token's claims, or else from Cognito (access
     /// tokens only).
     async fn proven_tenant(

@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_error, spawn_app, RequestExt, Session, TestApp};
+use crate::helpers::{assert_error, spawn_app, RequestExt, Session, TestApp, PASSWORD};
 
 /// A signed-in person who has made one request to their home `tenant` (so their membership row
 /// exists: the first one of a tenant becomes its admin).
@@ -134,7 +134,12 @@ async fn an_admin_of_one_tenant_cannot_touch_another() {
         )
         .json_value()
         .await;
-    assert!(audit.is_empty(), "{audit:?}");
+    // Only B's own people signing in.
+    assert!(
+        audit.iter().all(|e| e["action"] == "user.signed_in"),
+        "{audit:?}"
+    );
+    assert_eq!(audit.len(), 2, "{audit:?}");
     assert!(app.cognito.lookup("eve@example.com").await.is_err());
     app.stop().await;
 }
@@ -352,6 +357,8 @@ async fn the_audit_log_records_each_action_once_with_its_actor() {
             None => break,
         }
     }
+    // The admins' own sign-ins are in the log too (see the next test); here, the member actions.
+    entries.retain(|e| e["action"].as_str().unwrap().starts_with("member."));
     let seen: Vec<(&str, &str)> = entries
         .iter()
         .map(|e| {
@@ -375,6 +382,83 @@ async fn the_audit_log_records_each_action_once_with_its_actor() {
         .iter()
         .all(|e| e["actor_sub"] == alice_sub.as_str() && e["target"] == erin.as_str()));
     assert_eq!(entries[1]["detail"], "admin");
+    app.stop().await;
+}
+
+/// Every entry of `tenant`'s audit log as `admin` reads it, as (action, actor, detail, request id).
+async fn audit_log(
+    app: &TestApp,
+    admin: &Session,
+    tenant: &str,
+) -> Vec<(String, String, String, String)> {
+    let entries: Vec<Value> = app
+        .authed(
+            Method::GET,
+            "/api/tenant/audit?limit=100",
+            &admin.access,
+            Some(tenant),
+        )
+        .json_value()
+        .await;
+    entries
+        .iter()
+        .map(|e| {
+            let text = |k: &str| e[k].as_str().unwrap_or_default().to_owned();
+            assert_eq!(e["actor_sub"], e["target"], "a person acts on themself");
+            (
+                text("action"),
+                text("actor_sub"),
+                text("detail"),
+                text("request_id"),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn sign_ins_and_sign_outs_through_the_api_are_in_the_home_tenants_audit_log() {
+    let app = spawn_app().await;
+    let (alice, alice_sub) = member_of(&app, "alice@example.com", "acme").await;
+    let (bob, bob_sub) = member_of(&app, "bob@example.com", "acme").await;
+    member_of(&app, "olga@example.com", "other").await;
+
+    let login = app
+        .request(Method::POST, "/api/user/login")
+        .header("x-request-id", "login-2")
+        .json(&json!({"email": "bob@example.com", "password": PASSWORD}))
+        .sent()
+        .await;
+    assert_eq!(login.status(), StatusCode::OK);
+    let wrong = app
+        .request(Method::POST, "/api/user/login")
+        .json(&json!({"email": "bob@example.com", "password": "not-his-Passw0rd!"}))
+        .sent()
+        .await;
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    let logout = app
+        .authed(Method::POST, "/api/user/logout", &bob.access, None)
+        .header("x-request-id", "logout-1")
+        .sent()
+        .await;
+    assert_eq!(logout.status(), StatusCode::OK);
+
+    let log = audit_log(&app, &alice, "acme").await;
+    let seen: Vec<(&str, &str, &str)> = log
+        .iter()
+        .map(|(action, sub, detail, _)| (action.as_str(), sub.as_str(), detail.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("user.signed_in", alice_sub.as_str(), "new_password"),
+            ("user.signed_in", bob_sub.as_str(), "new_password"),
+            ("user.signed_in", bob_sub.as_str(), "password"),
+            ("user.signed_out", bob_sub.as_str(), ""),
+        ],
+        "one entry per sign-in and sign-out, none for the failed try nor for olga's tenant"
+    );
+    assert_eq!(log[2].3, "login-2");
+    assert_eq!(log[3].3, "logout-1");
     app.stop().await;
 }
 
