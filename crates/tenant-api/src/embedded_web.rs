@@ -1,6 +1,7 @@
-//! The embedded identity provider's browser client: a public app client (code flow with PKCE,
-//! scopes `openid email profile`, refresh-token rotation) and a Hosted UI domain, created once
-//! per pool and remembered next to it; its URLs follow the configuration at every start.
+//! The embedded identity provider's browser clients: a public app client for code flow with
+//! PKCE in the browser, a confidential one (with a secret) for the Backend-for-Frontend (both
+//! scopes `openid email profile`, refresh-token rotation), and a Hosted UI domain, created once
+//! per pool and remembered next to it; their URLs follow the configuration at every start.
 
 use std::path::Path;
 
@@ -12,8 +13,23 @@ use aws_sdk_cognitoidentityprovider::types::{
 use aws_sdk_cognitoidentityprovider::Client;
 use serde::{Deserialize, Serialize};
 
-const WEB_FILE: &str = "embedded-web-client.json";
-const CLIENT_NAME: &str = "tenant-api-web";
+/// One of the browser clients: where it is remembered, its name, and whether it has a secret.
+struct ClientKind {
+    file: &'static str,
+    name: &'static str,
+    secret: bool,
+}
+
+const WEB: ClientKind = ClientKind {
+    file: "embedded-web-client.json",
+    name: "tenant-api-web",
+    secret: false,
+};
+const BFF: ClientKind = ClientKind {
+    file: "embedded-bff-client.json",
+    name: "tenant-api-bff",
+    secret: true,
+};
 /// Scopes a browser may ask for.
 pub const WEB_SCOPES: [&str; 3] = ["openid", "email", "profile"];
 /// Seconds a rotated-out refresh token keeps working (two tabs refreshing at once).
@@ -24,19 +40,21 @@ const ROTATION_GRACE_SECS: i32 = 10;
 struct Remembered {
     pool_id: String,
     client_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    client_secret: Option<String>,
 }
 
 /// The web client's settings, applied alike to CreateUserPoolClient and UpdateUserPoolClient
 /// (whose builders share these setters but no type).
 macro_rules! web_settings {
-    ($request:expr, $callbacks:expr, $logouts:expr) => {{
+    ($request:expr, $name:expr, $callbacks:expr, $logouts:expr) => {{
         let rotation = RefreshTokenRotationType::builder()
             .feature(FeatureType::Enabled)
             .retry_grace_period_seconds(ROTATION_GRACE_SECS)
             .build()
             .context("refresh token rotation settings")?;
         let mut request = $request
-            .client_name(CLIENT_NAME)
+            .client_name($name)
             .allowed_o_auth_flows(OAuthFlowType::Code)
             .allowed_o_auth_flows_user_pool_client(true)
             .supported_identity_providers("COGNITO")
@@ -61,11 +79,37 @@ pub async fn ensure_web_client(
     callbacks: &[String],
     logouts: &[String],
 ) -> anyhow::Result<String> {
-    let path = data_dir.join(WEB_FILE);
+    let (id, _) = ensure_client(&WEB, client, data_dir, pool_id, callbacks, logouts).await?;
+    Ok(id)
+}
+
+/// Makes sure the pool has the BFF's confidential client (registering `callbacks` and
+/// `logouts`) and a Hosted UI domain; returns its id and secret.
+pub async fn ensure_bff_client(
+    client: &Client,
+    data_dir: &Path,
+    pool_id: &str,
+    callbacks: &[String],
+    logouts: &[String],
+) -> anyhow::Result<(String, String)> {
+    let (id, secret) = ensure_client(&BFF, client, data_dir, pool_id, callbacks, logouts).await?;
+    let secret = secret.context("the embedded BFF client has no secret")?;
+    Ok((id, secret))
+}
+
+async fn ensure_client(
+    kind: &ClientKind,
+    client: &Client,
+    data_dir: &Path,
+    pool_id: &str,
+    callbacks: &[String],
+    logouts: &[String],
+) -> anyhow::Result<(String, Option<String>)> {
+    let path = data_dir.join(kind.file);
     let remembered = std::fs::read_to_string(&path)
         .ok()
         .and_then(|text| serde_json::from_str::<Remembered>(&text).ok())
-        .filter(|r| r.pool_id == pool_id);
+        .filter(|r| r.pool_id == pool_id && r.client_secret.is_some() == kind.secret);
     if let Some(r) = remembered {
         if let Some(urls) = registered_urls(client, pool_id, &r.client_id).await {
             if urls != (callbacks.to_vec(), logouts.to_vec()) {
@@ -73,22 +117,34 @@ pub async fn ensure_web_client(
                     .update_user_pool_client()
                     .user_pool_id(pool_id)
                     .client_id(&r.client_id);
-                web_settings!(request, callbacks, logouts)
+                web_settings!(request, kind.name, callbacks, logouts)
                     .send()
                     .await
                     .context(URLS_HINT)?;
             }
-            return Ok(r.client_id);
+            return Ok((r.client_id, r.client_secret));
         }
     }
-    let id = create(client, pool_id, callbacks, logouts).await?;
+    let (id, secret) = create(kind, client, pool_id, callbacks, logouts).await?;
     let text = serde_json::to_string_pretty(&Remembered {
         pool_id: pool_id.to_owned(),
         client_id: id.clone(),
+        client_secret: secret.clone(),
     })?;
-    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    write_private(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
     ensure_domain(client, pool_id).await?;
-    Ok(id)
+    Ok((id, secret))
+}
+
+/// Writes `text` readable by its owner only (the BFF client's file holds its secret).
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
 }
 
 const URLS_HINT: &str =
@@ -115,24 +171,28 @@ async fn registered_urls(
 }
 
 async fn create(
+    kind: &ClientKind,
     client: &Client,
     pool_id: &str,
     callbacks: &[String],
     logouts: &[String],
-) -> anyhow::Result<String> {
+) -> anyhow::Result<(String, Option<String>)> {
     let request = client
         .create_user_pool_client()
         .user_pool_id(pool_id)
-        .generate_secret(false);
-    let created = web_settings!(request, callbacks, logouts)
+        .generate_secret(kind.secret);
+    let created = web_settings!(request, kind.name, callbacks, logouts)
         .send()
         .await
         .context(URLS_HINT)?;
-    created
+    let settings = created
         .user_pool_client()
-        .and_then(|c| c.client_id())
+        .context("CreateUserPoolClient returned no client")?;
+    let id = settings
+        .client_id()
         .map(str::to_owned)
-        .context("CreateUserPoolClient returned no id")
+        .context("CreateUserPoolClient returned no id")?;
+    Ok((id, settings.client_secret().map(str::to_owned)))
 }
 
 /// A Hosted UI domain for the pool, unless it has one.
@@ -183,6 +243,41 @@ pub async fn complete_web_config(
     }
     web.hosted_ui.get_or_insert_with(|| idp.running.base_url());
     Ok(web)
+}
+
+/// `bff` completed by the embedded identity provider: its confidential client (unless
+/// `BFF_CLIENT_ID` names one) with the BFF's callback URLs for `served`, and each callback's
+/// origin as a sign-out URL.
+pub async fn complete_bff_config(
+    idp: &crate::embedded::EmbeddedIdp,
+    data_dir: &Path,
+    bff: &crate::config::BffConfig,
+    served: std::net::SocketAddr,
+) -> anyhow::Result<crate::config::BffConfig> {
+    let mut bff = bff.clone();
+    bff.callback_urls = bff.callback_urls_for(served);
+    if bff.client_id.is_none() {
+        let landings: Vec<String> = bff
+            .callback_urls
+            .iter()
+            .map(|url| {
+                url.trim_end_matches(crate::config::BFF_CALLBACK_PATH)
+                    .to_owned()
+                    + "/"
+            })
+            .collect();
+        let (id, secret) = ensure_bff_client(
+            &idp.client,
+            data_dir,
+            &idp.ids.pool_id,
+            &bff.callback_urls,
+            &landings,
+        )
+        .await?;
+        bff.client_id = Some(id);
+        bff.client_secret = Some(secret.into());
+    }
+    Ok(bff)
 }
 
 /// What a front end needs, as start-up prints it: issuer, client id, Hosted UI and the Auth.js

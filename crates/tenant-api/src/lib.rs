@@ -9,6 +9,7 @@
 //! injectable time they read.
 
 pub mod account_audit;
+pub mod bff;
 pub mod cli;
 pub mod clock;
 pub mod cognito;

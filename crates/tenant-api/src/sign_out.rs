@@ -70,6 +70,17 @@ impl SignOutRegistry {
         Ok(())
     }
 
+    /// Whether `sub` signed out after `since` (epoch seconds): anything of theirs begun at
+    /// `since` (a browser session) is covered by that sign-out.
+    pub fn signed_out_after(&self, sub: &str, since: i64) -> bool {
+        self.inner
+            .signed_out
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(sub)
+            .is_some_and(|cutoff| *cutoff > since)
+    }
+
     fn remember(&self, sub: String, at: i64) {
         let mut map = self
             .inner

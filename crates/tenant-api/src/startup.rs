@@ -9,14 +9,16 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::Router;
 use cognito_verify::{PoolConfig, TokenUse, Verifier};
+use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use crate::bff::{Bff, BffParts, OAuthClient, SessionKey};
 use crate::clock::{Clock, SystemClock};
 use crate::cognito::{Cognito, CognitoTarget};
 use crate::config::{CognitoBackend, Config, WebConfig};
 use crate::embedded::EmbeddedIdp;
-use crate::embedded_web::complete_web_config;
+use crate::embedded_web::{complete_bff_config, complete_web_config};
 use crate::metrics::Metrics;
 use crate::server::{fd_limit, ConnectionLimits};
 use crate::sign_out::SignOutRegistry;
@@ -27,6 +29,8 @@ use crate::throttle::LoginThrottle;
 
 /// How often each instance reads sign-outs recorded by the others.
 const SIGN_OUT_POLL: Duration = Duration::from_secs(1);
+/// How often ended browser sessions are deleted.
+const SESSION_PURGE: Duration = Duration::from_secs(600);
 
 /// Cognito as the service sees it: the gateway, and where tokens come from.
 pub struct CognitoSetup {
@@ -145,6 +149,7 @@ impl Application {
         if let Some(idp) = &cognito.embedded {
             let served = listener.local_addr().context("listening address")?;
             config.web = complete_web_config(idp, &config.data_dir, &config.web, served).await?;
+            config.bff = complete_bff_config(idp, &config.data_dir, &config.bff, served).await?;
         }
         let (state, background) = build_state(&config, stores, &cognito, clock).await?;
         let limits = &config.limits;
@@ -273,7 +278,8 @@ async fn build_state(
             .client_ids(
                 std::iter::once(cognito.gateway.client_id())
                     .chain(config.cognito.extra_client_ids.iter().map(String::as_str))
-                    .chain(config.web.client_id.as_deref()),
+                    .chain(config.web.client_id.as_deref())
+                    .chain(config.bff.client_id.as_deref()),
             )
             .token_use(token_use)
             .revocation(Arc::new(sign_outs.clone()))
@@ -301,14 +307,18 @@ async fn build_state(
         config.tenancy.clone(),
         TenantProofs::new(
             user_attribute_source(cognito.gateway.clone(), config.tenancy.claim.clone()),
-            clock,
+            clock.clone(),
         ),
         Memberships::new(stores.memberships.clone()),
     );
-    let background = vec![
+    let bff = build_bff(config, &stores, &sign_outs, cognito, clock, explicit_http)?;
+    let mut background = vec![
         verifier.spawn_refresh(),
         sign_outs.spawn_poller(SIGN_OUT_POLL),
     ];
+    if let Some(bff) = &bff {
+        background.push(bff.spawn_purger(SESSION_PURGE));
+    }
     let metrics = Metrics::with_verifier(verifier.clone());
     let state = AppState::new(Services {
         verifier,
@@ -325,8 +335,72 @@ async fn build_state(
         allowed_hosts: Arc::new(config.allowed_hosts.clone()),
         metrics,
         openapi_json: crate::http::openapi::document_json(),
+        bff,
     });
     Ok((state, background))
+}
+
+/// The Backend-for-Frontend, when its client is known (`BFF_CLIENT_ID`, or made by the embedded
+/// identity provider) and the Hosted UI too (`COGNITO_DOMAIN`, or the embedded one).
+fn build_bff(
+    config: &Config,
+    stores: &Stores,
+    sign_outs: &SignOutRegistry,
+    cognito: &CognitoSetup,
+    clock: Arc<dyn Clock>,
+    explicit_http: bool,
+) -> anyhow::Result<Option<Bff>> {
+    let bff = &config.bff;
+    let (Some(client_id), Some(secret)) = (&bff.client_id, &bff.client_secret) else {
+        return Ok(None);
+    };
+    let hosted_ui =
+        config.web.hosted_ui.as_deref().context(
+            "COGNITO_DOMAIN is required with BFF_CLIENT_ID (the Hosted UI to sign in at)",
+        )?;
+    anyhow::ensure!(
+        cognito.embedded.is_some() || !bff.callback_urls.is_empty(),
+        "BFF_CALLBACK_URLS is required with BFF_CLIENT_ID (e.g. https://api.example.com/auth/callback)"
+    );
+    let key = match &bff.session_key {
+        Some(text) => SessionKey::parse(text.expose_secret())
+            .map_err(|problem| anyhow::anyhow!("SESSION_KEY: {problem}"))?,
+        None if cognito.embedded.is_some() => SessionKey::in_data_dir(&config.data_dir)?,
+        None => anyhow::bail!(
+            "SESSION_KEY is required with BFF_CLIENT_ID: 32 random bytes in base64 \
+             (`openssl rand -base64 32`), the same on every instance"
+        ),
+    };
+    // The id tokens of the BFF's own client only.
+    let id_verifier = Verifier::builder()
+        .pool(
+            PoolConfig::cognito(&config.cognito.region, cognito.gateway.pool_id())
+                .with_issuer(cognito.issuer.clone())
+                .with_jwks_uri(cognito.jwks_url.clone()),
+        )
+        .client_ids([client_id.as_str()])
+        .token_use(TokenUse::Id);
+    let id_verifier = if explicit_http {
+        id_verifier.allow_http_jwks()
+    } else {
+        id_verifier
+    };
+    let bff = Bff::new(BffParts {
+        oauth: OAuthClient::new(hosted_ui, client_id, secret.clone()),
+        callback_urls: bff.callback_urls.clone(),
+        key,
+        id_verifier: id_verifier
+            .build()
+            .context("invalid token verification settings for the BFF")?,
+        sessions: stores.sessions.clone(),
+        sign_outs: sign_outs.clone(),
+        cognito: cognito.gateway.clone(),
+        clock,
+        tenant_claim: config.tenancy.claim.clone(),
+        idle_timeout: bff.idle_timeout,
+        max_lifetime: bff.max_lifetime,
+    })?;
+    Ok(Some(bff))
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

@@ -56,4 +56,6 @@ pub struct Services {
     pub metrics: Metrics,
     /// The OpenAPI document, serialised once.
     pub openapi_json: Bytes,
+    /// The Backend-for-Frontend's browser sessions (`/auth/*`), when configured.
+    pub bff: Option<crate::bff::Bff>,
 }

@@ -70,7 +70,7 @@ impl EnvSource {
             .filter(|v| !v.is_empty())
     }
 
-    fn parse<T: FromStr>(&self, name: &str, default: T) -> Result<T, ConfigError>
+    pub(super) fn parse<T: FromStr>(&self, name: &str, default: T) -> Result<T, ConfigError>
     where
         T::Err: std::fmt::Display,
     {
@@ -144,6 +144,7 @@ pub(super) fn load(env: &EnvSource) -> Result<Config, ConfigError> {
         cognito: cognito(env)?,
         tenancy: super::tenancy::from_env(env)?,
         web: super::web::load(env)?,
+        bff: super::bff::load(env)?,
         log_format: match env
             .get("LOG_FORMAT")
             .map(str::to_ascii_lowercase)

@@ -4,6 +4,7 @@
 //! stops start-up with a [`ConfigError`] naming the variable, so misconfiguration never shows up
 //! later as a confusing runtime failure.
 
+mod bff;
 mod database;
 mod env;
 mod tenancy;
@@ -16,6 +17,7 @@ use std::time::Duration;
 use cognito_verify::TokenUse;
 use secrecy::SecretString;
 
+pub use bff::{BffConfig, BFF_CALLBACK_PATH};
 pub use database::{is_in_memory_sqlite, DEFAULT_DATABASE_POOL_SIZE, DEFAULT_DATABASE_TIMEOUT};
 pub use env::{ConfigError, EnvSource};
 pub use tenancy::{TenancyConfig, TenantMode};
@@ -48,6 +50,9 @@ pub struct Config {
     pub throttle: ThrottleConfig,
     /// The browser client (`WEB_CLIENT_ID`, `COGNITO_DOMAIN`, `WEB_CALLBACK_URLS`, `WEB_LOGOUT_URLS`).
     pub web: WebConfig,
+    /// The Backend-for-Frontend (`BFF_CLIENT_ID`, `BFF_CLIENT_SECRET`, `BFF_CALLBACK_URLS`,
+    /// `SESSION_KEY`, `SESSION_IDLE_TIMEOUT_SECS`, `SESSION_MAX_LIFETIME_SECS`).
+    pub bff: BffConfig,
 }
 
 /// Which Cognito the service talks to.
@@ -217,6 +222,7 @@ impl Config {
                 max_in_flight: crate::cognito::DEFAULT_MAX_IN_FLIGHT,
             },
             tenancy: TenancyConfig::default(),
+            bff: BffConfig::default(),
             log_format: LogFormat::Text,
             limits: Limits {
                 max_body_bytes: 64 * 1024,

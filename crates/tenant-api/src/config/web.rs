@@ -62,7 +62,7 @@ impl WebConfig {
 }
 
 /// The origins a browser on this machine reaches `served` by.
-fn origins(served: SocketAddr) -> Vec<String> {
+pub(super) fn origins(served: SocketAddr) -> Vec<String> {
     let port = served.port();
     let mut hosts = vec!["127.0.0.1".to_owned(), "localhost".to_owned()];
     let ip = served.ip();

@@ -4,5 +4,6 @@ pub mod alert;
 pub mod item;
 pub mod membership;
 pub mod page;
+pub mod session;
 pub mod tenant;
 pub mod text;

@@ -54,6 +54,18 @@ pub enum ApiError {
     /// The bearer token failed verification (the reason is logged, not sent).
     #[error("Invalid or expired token")]
     InvalidToken,
+    /// The BFF sign-in could not be completed (the reason is logged, not sent).
+    #[error("The sign-in could not be completed; start again")]
+    LoginFailed,
+    /// No browser session.
+    #[error("Not signed in")]
+    SessionRequired,
+    /// The browser session ended (idle, too old, signed out, or refused by Cognito).
+    #[error("The session has ended; sign in again")]
+    SessionExpired,
+    /// A cookie-authenticated request without the `X-CSRF: 1` header.
+    #[error("Requests authenticated by the session cookie must carry the header X-CSRF: 1")]
+    CsrfHeaderRequired,
     /// The token is valid but lacks a required group or scope.
     #[error("Insufficient scope")]
     InsufficientScope,
@@ -116,7 +128,8 @@ impl ApiError {
             | Self::InvalidRefreshToken
             | Self::PasswordPolicy(_)
             | Self::UnsupportedChallenge(_)
-            | Self::InvalidHost => StatusCode::BAD_REQUEST,
+            | Self::InvalidHost
+            | Self::LoginFailed => StatusCode::BAD_REQUEST,
             Self::Tenant(TenantError::NotProvided | TenantError::Invalid(_)) => {
                 StatusCode::BAD_REQUEST
             }
@@ -124,7 +137,11 @@ impl ApiError {
                 TenantError::Mismatch | TenantError::NotProven | TenantError::Suspended,
             )
             | Self::NotTenantAdmin => StatusCode::FORBIDDEN,
-            Self::MissingToken | Self::InvalidToken => StatusCode::UNAUTHORIZED,
+            Self::MissingToken
+            | Self::InvalidToken
+            | Self::SessionRequired
+            | Self::SessionExpired => StatusCode::UNAUTHORIZED,
+            Self::CsrfHeaderRequired => StatusCode::FORBIDDEN,
             Self::InsufficientScope => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -153,6 +170,10 @@ impl ApiError {
             Self::MissingToken => "missing_token",
             Self::InvalidToken => "invalid_token",
             Self::InsufficientScope => "insufficient_scope",
+            Self::LoginFailed => "login_failed",
+            Self::SessionRequired => "session_required",
+            Self::SessionExpired => "session_expired",
+            Self::CsrfHeaderRequired => "csrf_header_required",
             Self::Tenant(TenantError::NotProvided) => "tenant_required",
             Self::Tenant(TenantError::Invalid(_)) => "invalid_tenant",
             Self::Tenant(TenantError::Mismatch) => "tenant_mismatch",
@@ -221,6 +242,23 @@ impl IntoResponse for ApiError {
                 .insert(InternalCause(std::sync::Arc::new(cause)));
         }
         response
+    }
+}
+
+impl From<crate::bff::BffError> for ApiError {
+    fn from(err: crate::bff::BffError) -> Self {
+        use crate::bff::BffError;
+        match err {
+            BffError::LoginFailed(reason) => {
+                tracing::info!(reason, "BFF sign-in not completed");
+                Self::LoginFailed
+            }
+            BffError::BadReturnPath => Self::BadRequest(err.to_string()),
+            BffError::NoSession => Self::SessionRequired,
+            BffError::SessionEnded => Self::SessionExpired,
+            BffError::Unavailable => Self::Unavailable,
+            BffError::Store(store) => store.into(),
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Request};
-use axum::http::header::HOST;
+use axum::http::header::{AUTHORIZATION, HOST};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Uri};
 use cognito_verify::{bearer_token, AuthRejection, CognitoClaims};
@@ -15,6 +15,7 @@ use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::error::ApiError;
+use crate::bff::CookieKind;
 use crate::config::TenantMode;
 use crate::state::AppState;
 use crate::tenancy::{RequestedTenant, ScopedTenant};
@@ -99,19 +100,61 @@ where
             return Ok(user.clone());
         }
         let state = AppState::from_ref(state);
-        let token = bearer_token(&parts.headers)?;
-        let claims = state
-            .verifier
-            .verify(token)
-            .await
-            .map_err(AuthRejection::from)?;
-        let user = AuthUser {
-            claims,
-            token: Arc::from(token),
+        let user = match session_access_token(parts, &state).await? {
+            // A session's token is always an access token, whichever the API prefers.
+            Some(token) => AuthUser {
+                claims: state
+                    .access_verifier
+                    .verify(&token)
+                    .await
+                    .map_err(AuthRejection::from)?,
+                token,
+            },
+            None => {
+                let token = bearer_token(&parts.headers)?;
+                let claims = state
+                    .verifier
+                    .verify(token)
+                    .await
+                    .map_err(AuthRejection::from)?;
+                AuthUser {
+                    claims,
+                    token: Arc::from(token),
+                }
+            }
         };
         parts.extensions.insert(user.clone());
         Ok(user)
     }
+}
+
+/// The header a cookie-authenticated request must carry (RFC 10017's recommendation: a
+/// cross-site request with a custom header needs a CORS preflight, which the service does not
+/// grant to foreign origins).
+pub const CSRF_HEADER: &str = "x-csrf";
+
+/// The access token of the request's BFF session, when it authenticates by cookie: no
+/// `Authorization` header (a bearer token always wins), the BFF on, and its session cookie
+/// present. Such a request must carry `X-CSRF: 1`.
+async fn session_access_token(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<Option<Arc<str>>, ApiError> {
+    let Some(bff) = &state.bff else {
+        return Ok(None);
+    };
+    if parts.headers.contains_key(AUTHORIZATION) {
+        return Ok(None);
+    }
+    let https = bff.origin(&parts.headers, &parts.uri).https;
+    let Some(session_id) = CookieKind::Session.read(&parts.headers, https) else {
+        return Ok(None);
+    };
+    if parts.headers.get(CSRF_HEADER).map(|v| v.as_bytes()) != Some(b"1") {
+        return Err(ApiError::CsrfHeaderRequired);
+    }
+    let session = bff.active(session_id).await?;
+    Ok(Some(session.access_token))
 }
 
 /// A verified user together with the tenant they proved they belong to. Built only by its

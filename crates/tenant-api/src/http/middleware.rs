@@ -39,6 +39,7 @@ fn cors(config: &Config) -> Option<CorsLayer> {
             Method::GET,
             Method::POST,
             Method::PUT,
+            Method::PATCH,
             Method::DELETE,
             Method::OPTIONS,
         ])

@@ -5,6 +5,7 @@
 //! or Cognito, map to a DTO.
 
 pub mod alerts;
+pub mod auth;
 pub mod console;
 mod doc_parts;
 mod edge;

@@ -5,7 +5,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::MethodRouter;
 use axum::Router;
 
-use super::{alerts, console, health, items, metrics, middleware, openapi, tenant_admin, user};
+use super::{
+    alerts, auth, console, health, items, metrics, middleware, openapi, tenant_admin, user,
+};
 use crate::config::Config;
 use crate::state::AppState;
 
@@ -13,6 +15,7 @@ use crate::state::AppState;
 pub fn router(state: AppState, config: &Config) -> Router {
     let api = Router::new()
         .merge(user::router())
+        .merge(auth::router())
         .merge(items::router())
         .merge(alerts::router())
         .merge(tenant_admin::router())

@@ -6,7 +6,7 @@
 //! second time inside the database.
 //!
 //! Layout: each entity's trait and SQL text live together (`items.rs`, `alerts.rs`,
-//! `memberships.rs`, `audit.rs`, `sign_outs.rs`; one text for both backends); each backend implements the traits in one file
+//! `memberships.rs`, `audit.rs`, `sign_outs.rs`, `sessions.rs`; one text for both backends); each backend implements the traits in one file
 //! per entity (`sqlite/items.rs`, `postgres/items.rs`, …) with its bindings and row mapping, on
 //! top of its few primitives, which run through the availability guard (`availability.rs`). A new store method
 //! touches the trait file and one file per backend.
@@ -21,6 +21,7 @@ mod error;
 mod items;
 mod memberships;
 mod postgres;
+mod sessions;
 mod sign_outs;
 mod sqlite;
 
@@ -39,6 +40,7 @@ pub use error::StoreError;
 pub use items::ItemStore;
 pub use memberships::MembershipStore;
 pub use postgres::PgStore;
+pub use sessions::SessionStore;
 pub use sign_outs::SignOutStore;
 #[cfg(feature = "test-support")]
 pub use sqlite::set_max_page_count_for_tests;
@@ -64,6 +66,8 @@ pub struct Stores {
     pub memberships: Arc<dyn MembershipStore>,
     /// Each tenant's audit log.
     pub audit: Arc<dyn AuditStore>,
+    /// Browser sessions of the Backend-for-Frontend.
+    pub sessions: Arc<dyn SessionStore>,
     /// Database reachability.
     pub ping: Arc<dyn Ping>,
 }
@@ -72,7 +76,13 @@ impl Stores {
     /// The stores of one backend.
     fn from_backend<S>(store: S) -> Self
     where
-        S: ItemStore + AlertStore + SignOutStore + MembershipStore + AuditStore + Ping,
+        S: ItemStore
+            + AlertStore
+            + SignOutStore
+            + MembershipStore
+            + AuditStore
+            + SessionStore
+            + Ping,
     {
         let store = Arc::new(store);
         Self {
@@ -81,6 +91,7 @@ impl Stores {
             sign_outs: store.clone(),
             memberships: store.clone(),
             audit: store.clone(),
+            sessions: store.clone(),
             ping: store,
         }
     }

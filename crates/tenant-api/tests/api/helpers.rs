@@ -18,6 +18,8 @@ pub struct TestApp {
     pub cognito: Cognito,
     pub tenant_header: String,
     pub web: tenant_api::config::WebConfig,
+    /// The running service's state (its stores, the BFF).
+    pub state: tenant_api::state::AppState,
     _dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
@@ -77,17 +79,26 @@ pub async fn test_stores() -> crate::store_suite::TestStores {
 }
 
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_app_with_clock(adjust, std::sync::Arc::new(tenant_api::clock::SystemClock)).await
+}
+
+/// [`spawn_app_with`], the service reading its time from `clock`.
+pub async fn spawn_app_with_clock(
+    adjust: impl FnOnce(&mut Config),
+    clock: std::sync::Arc<dyn tenant_api::clock::Clock>,
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::for_tests(dir.path().to_path_buf());
     config.database_url = fresh_database_url(dir.path()).await;
     adjust(&mut config);
     let tenant_header = config.tenancy.header.to_string();
-    let app = Application::build(config)
+    let app = Application::build_with_clock(config, clock)
         .await
         .expect("application builds");
     let addr = app.local_addr();
     let cognito = app.cognito().gateway.clone();
     let web = app.web().clone();
+    let state = app.state().clone();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
@@ -98,6 +109,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         cognito,
         tenant_header,
         web,
+        state,
         _dir: dir,
         stop: Some(stop),
         server: Some(server),

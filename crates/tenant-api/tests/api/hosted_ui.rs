@@ -20,13 +20,13 @@ pub struct WebTokens {
 }
 
 /// A cookie-keeping client that follows no redirect on its own.
-struct Browser {
-    http: reqwest::Client,
-    cookies: BTreeMap<String, String>,
+pub struct Browser {
+    pub http: reqwest::Client,
+    pub cookies: BTreeMap<String, String>,
 }
 
 impl Browser {
-    fn new() -> Self {
+    pub fn new() -> Self {
         Self {
             http: reqwest::Client::builder()
                 .no_proxy()
@@ -37,15 +37,26 @@ impl Browser {
         }
     }
 
-    fn keep_cookies(&mut self, response: &Response) {
+    /// Another browser with a copy of this one's cookies.
+    pub fn clone_jar(&self) -> Self {
+        let mut other = Self::new();
+        other.cookies = self.cookies.clone();
+        other
+    }
+
+    pub fn keep_cookies(&mut self, response: &Response) {
         for value in response.headers().get_all(SET_COOKIE) {
             let pair = value.to_str().unwrap().split(';').next().unwrap();
             let (name, value) = pair.split_once('=').unwrap();
-            self.cookies.insert(name.to_owned(), value.to_owned());
+            if value.is_empty() {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
         }
     }
 
-    fn cookie_header(&self) -> String {
+    pub fn cookie_header(&self) -> String {
         let pairs: Vec<String> = self
             .cookies
             .iter()
@@ -54,7 +65,7 @@ impl Browser {
         pairs.join("; ")
     }
 
-    async fn get(&mut self, url: &str) -> (StatusCode, Option<String>, String) {
+    pub async fn get(&mut self, url: &str) -> (StatusCode, Option<String>, String) {
         let response = self
             .http
             .get(url)
@@ -65,7 +76,7 @@ impl Browser {
         self.read(response).await
     }
 
-    async fn post(
+    pub async fn post(
         &mut self,
         url: &str,
         form: &[(&str, &str)],
@@ -81,7 +92,7 @@ impl Browser {
         self.read(response).await
     }
 
-    async fn read(&mut self, response: Response) -> (StatusCode, Option<String>, String) {
+    pub async fn read(&mut self, response: Response) -> (StatusCode, Option<String>, String) {
         self.keep_cookies(&response);
         let location = response
             .headers()
@@ -91,14 +102,14 @@ impl Browser {
     }
 }
 
-fn field(html: &str, name: &str) -> String {
+pub fn field(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker).expect(name) + marker.len();
     let end = html[start..].find('"').unwrap() + start;
     html[start..end].replace("&amp;", "&")
 }
 
-fn form_action(html: &str, base: &str) -> String {
+pub fn form_action(html: &str, base: &str) -> String {
     let start = html.find("action=\"").expect("a form") + "action=\"".len();
     let end = html[start..].find('"').unwrap() + start;
     let action = html[start..end].replace("&amp;", "&");
@@ -109,7 +120,7 @@ fn form_action(html: &str, base: &str) -> String {
     }
 }
 
-fn query_param(url: &str, name: &str) -> Option<String> {
+pub fn query_param(url: &str, name: &str) -> Option<String> {
     url::Url::parse(url)
         .unwrap()
         .query_pairs()

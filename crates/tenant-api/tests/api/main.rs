@@ -12,6 +12,7 @@ mod helpers;
 mod store_suite;
 
 mod alerts;
+mod bff;
 mod cli;
 mod connections;
 mod console;

@@ -17,6 +17,7 @@ mod audit;
 mod items;
 mod memberships;
 mod pool;
+mod sessions;
 mod sign_outs;
 #[cfg(all(test, feature = "postgres-tests"))]
 mod tests;

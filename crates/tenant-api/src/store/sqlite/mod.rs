@@ -13,6 +13,7 @@ mod items;
 mod memberships;
 mod readers;
 mod rows;
+mod sessions;
 mod sign_outs;
 mod writer;
 
