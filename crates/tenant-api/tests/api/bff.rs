@@ -13,7 +13,7 @@ use tenant_api::clock::ManualClock;
 use crate::helpers::{
     assert_error, spawn_app, spawn_app_with_clock, RequestExt, TestApp, PASSWORD,
 };
-use crate::hosted_ui::{field, form_action, query_param, Browser};
+use crate::hosted_ui::{bff_to_callback, Browser};
 
 const SESSION: &str = "tenant-api-session";
 const LOGIN: &str = "tenant-api-login";
@@ -22,55 +22,7 @@ const LOGIN: &str = "tenant-api-login";
 /// stopping at the Hosted UI's redirect to the callback; returns that callback URL.
 async fn to_callback(app: &TestApp, browser: &mut Browser, email: &str, host: &str) -> String {
     let hosted = app.web.hosted_ui.clone().unwrap();
-    let response = browser
-        .http
-        .get(app.url("/auth/login?return_to=/items"))
-        .header("host", host)
-        .header(COOKIE, browser.cookie_header())
-        .send()
-        .await
-        .unwrap();
-    let (status, location, _) = browser.read(response).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let authorize = location.unwrap();
-    assert!(authorize.starts_with(&format!("{hosted}/oauth2/authorize?")));
-    assert_eq!(
-        query_param(&authorize, "code_challenge_method").as_deref(),
-        Some("S256")
-    );
-    assert!(query_param(&authorize, "nonce").is_some_and(|n| n.len() >= 43));
-    let (status, location, _) = browser.get(&authorize).await;
-    assert_eq!(status, StatusCode::FOUND);
-    let login = location.unwrap();
-    let login = if login.starts_with('/') {
-        format!("{hosted}{login}")
-    } else {
-        login
-    };
-    let (_, _, form) = browser.get(&login).await;
-    let csrf = field(&form, "_csrf");
-    let fields = [
-        ("_csrf", csrf.as_str()),
-        ("username", email),
-        ("password", "Temp-Passw0rd!"),
-    ];
-    let (status, _, page) = browser.post(&form_action(&form, &hosted), &fields).await;
-    assert_eq!(status, StatusCode::OK, "the new-password page: {page}");
-    let (csrf, session, user) = (
-        field(&page, "_csrf"),
-        field(&page, "session"),
-        field(&page, "username"),
-    );
-    let fields = [
-        ("_csrf", csrf.as_str()),
-        ("session", session.as_str()),
-        ("username", user.as_str()),
-        ("new_password", PASSWORD),
-        ("confirm_password", PASSWORD),
-    ];
-    let (status, location, _) = browser.post(&form_action(&page, &hosted), &fields).await;
-    assert_eq!(status, StatusCode::FOUND);
-    location.unwrap()
+    bff_to_callback(browser, &app.url(""), &hosted, email, host).await
 }
 
 /// The callback as the browser follows it (with its cookies, `Host: host`).
@@ -208,6 +160,38 @@ async fn a_browser_signs_in_uses_the_api_by_cookie_and_signs_out_everywhere() {
         .await;
     assert_error(replayed, StatusCode::UNAUTHORIZED, "session_required").await;
     app.stop().await;
+}
+
+#[tokio::test]
+async fn the_database_holds_no_token_and_no_session_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("dump.db");
+    let url = format!("sqlite://{}?mode=rwc", db.display());
+    let app = crate::helpers::spawn_app_with(|config| config.database_url = url).await;
+    let browser = bff_user(&app, "zoe@example.com", "acme").await;
+    let listed = by_cookie(&app, &browser, Method::GET, "/api/items/", "acme", true)
+        .sent()
+        .await;
+    assert_eq!(listed.status(), StatusCode::OK);
+    let session_id = browser.cookies[SESSION].clone();
+    app.stop().await;
+    let mut dump = Vec::new();
+    for file in ["dump.db", "dump.db-wal"] {
+        if let Ok(bytes) = std::fs::read(dir.path().join(file)) {
+            dump.extend(bytes);
+        }
+    }
+    let dump = String::from_utf8_lossy(&dump);
+    assert!(
+        dump.contains("zoe@example.com"),
+        "the dump has the session row"
+    );
+    // Every JWT starts with the base64 of `{"`: none is stored in the clear.
+    assert!(!dump.contains("eyJ"), "a token in the database");
+    assert!(
+        !dump.contains(&session_id),
+        "the session id in the database"
+    );
 }
 
 #[tokio::test]

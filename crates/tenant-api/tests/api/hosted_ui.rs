@@ -10,7 +10,7 @@ use reqwest::{Response, StatusCode};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, PASSWORD};
 
 /// Tokens from the Hosted UI's token endpoint.
 pub struct WebTokens {
@@ -237,4 +237,65 @@ pub async fn hosted_refresh(app: &TestApp, refresh: &str) -> Value {
         .json()
         .await
         .unwrap()
+}
+
+/// Through `base`'s `/auth/login` (sent with `Host: host`) and the Hosted UI at `hosted`: signs
+/// `email` in with its temporary password, sets the new one ([`PASSWORD`]) and stops at the
+/// Hosted UI's redirect to the BFF's callback, whose URL it returns.
+pub async fn bff_to_callback(
+    browser: &mut Browser,
+    base: &str,
+    hosted: &str,
+    email: &str,
+    host: &str,
+) -> String {
+    let response = browser
+        .http
+        .get(format!("{base}/auth/login?return_to=/items"))
+        .header("host", host)
+        .header(COOKIE, browser.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    let (status, location, _) = browser.read(response).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let authorize = location.unwrap();
+    assert!(authorize.starts_with(&format!("{hosted}/oauth2/authorize?")));
+    assert_eq!(
+        query_param(&authorize, "code_challenge_method").as_deref(),
+        Some("S256")
+    );
+    assert!(query_param(&authorize, "nonce").is_some_and(|n| n.len() >= 43));
+    let (status, location, _) = browser.get(&authorize).await;
+    assert_eq!(status, StatusCode::FOUND);
+    let login = location.unwrap();
+    let login = if login.starts_with('/') {
+        format!("{hosted}{login}")
+    } else {
+        login
+    };
+    let (_, _, form) = browser.get(&login).await;
+    let csrf = field(&form, "_csrf");
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("username", email),
+        ("password", "Temp-Passw0rd!"),
+    ];
+    let (status, _, page) = browser.post(&form_action(&form, hosted), &fields).await;
+    assert_eq!(status, StatusCode::OK, "the new-password page: {page}");
+    let (csrf, session, user) = (
+        field(&page, "_csrf"),
+        field(&page, "session"),
+        field(&page, "username"),
+    );
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("session", session.as_str()),
+        ("username", user.as_str()),
+        ("new_password", PASSWORD),
+        ("confirm_password", PASSWORD),
+    ];
+    let (status, location, _) = browser.post(&form_action(&page, hosted), &fields).await;
+    assert_eq!(status, StatusCode::FOUND);
+    location.unwrap()
 }

@@ -324,3 +324,161 @@ async fn a_suspension_on_one_instance_is_honoured_by_another_within_a_second_or_
         at.elapsed()
     );
 }
+
+/// A free loopback port (bound and released: the BFF's callback URLs must be known before the
+/// instances start).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test]
+async fn a_bff_session_is_shared_by_instances_and_its_logout_is_honoured_by_the_other_at_once() {
+    use reqwest::header::COOKIE;
+    use tenant_api::cognito::{Cognito, CognitoTarget};
+
+    use crate::hosted_ui::{bff_to_callback, Browser};
+
+    let data = tempfile::tempdir().unwrap();
+    let mut env = HashMap::from([
+        ("DATA_DIR".to_owned(), data.path().display().to_string()),
+        ("LOGIN_RATE_PER_IP".to_owned(), "0".to_owned()),
+        ("LOGIN_RATE_PER_ACCOUNT".to_owned(), "0".to_owned()),
+    ]);
+    let idp = start(&["idp", "--addr", "127.0.0.1:0"], &env, "AWS_REGION=").await;
+    for key in [
+        "COGNITO_ENDPOINT",
+        "COGNITO_USER_POOL_ID",
+        "COGNITO_APP_CLIENT_ID",
+        "COGNITO_ISSUER",
+    ] {
+        env.insert(key.to_owned(), idp.value(key));
+    }
+    let hosted = idp.value("COGNITO_ENDPOINT");
+    let (port_a, port_b) = (free_port(), free_port());
+    let callbacks: Vec<String> = [port_a, port_b]
+        .iter()
+        .map(|port| format!("http://127.0.0.1:{port}/auth/callback"))
+        .collect();
+    let landings: Vec<String> = [port_a, port_b]
+        .iter()
+        .map(|port| format!("http://127.0.0.1:{port}/"))
+        .collect();
+    // The confidential client, made as an operator would (Terraform on a real pool).
+    let sdk = Cognito::sdk_client(&CognitoTarget {
+        region: "us-east-1".into(),
+        endpoint: Some(hosted.clone()),
+        static_credentials: true,
+    })
+    .await;
+    let (client_id, secret) = tenant_api::embedded_web::ensure_bff_client(
+        &sdk,
+        data.path(),
+        &env["COGNITO_USER_POOL_ID"],
+        &callbacks,
+        &landings,
+    )
+    .await
+    .unwrap();
+    env.extend([
+        ("BFF_CLIENT_ID".to_owned(), client_id),
+        ("BFF_CLIENT_SECRET".to_owned(), secret),
+        ("BFF_CALLBACK_URLS".to_owned(), callbacks.join(",")),
+        ("COGNITO_DOMAIN".to_owned(), hosted.clone()),
+        (
+            "SESSION_KEY".to_owned(),
+            "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".to_owned(),
+        ),
+        ("DATABASE_URL".to_owned(), fresh_database().await),
+    ]);
+    let mut env_a = env.clone();
+    env_a.insert("BIND_ADDR".to_owned(), format!("127.0.0.1:{port_a}"));
+    let mut env_b = env.clone();
+    env_b.insert("BIND_ADDR".to_owned(), format!("127.0.0.1:{port_b}"));
+    let a = start(&["serve"], &env_a, "API docs").await;
+    let b = start(&["serve"], &env_b, "API docs").await;
+    let (a, b) = (a.base_url(), b.base_url());
+
+    let created = std::process::Command::new(BIN)
+        .args([
+            "users",
+            "create",
+            "--email",
+            "bea@example.com",
+            "--tenant",
+            "acme",
+        ])
+        .args(["--temporary-password", "Temp-Passw0rd!"])
+        .envs(&env)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .output()
+        .unwrap();
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+
+    let mut browser = Browser::new();
+    let host_a = format!("127.0.0.1:{port_a}");
+    let callback = bff_to_callback(&mut browser, &a, &hosted, "bea@example.com", &host_a).await;
+    let url = url::Url::parse(&callback).unwrap();
+    let response = browser
+        .http
+        .get(format!("{a}{}?{}", url.path(), url.query().unwrap()))
+        .header(COOKIE, browser.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    let (status, _, _) = browser.read(response).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let cookies = browser.cookie_header();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let items_by_cookie = |base: String| {
+        let (http, cookies) = (http.clone(), cookies.clone());
+        async move {
+            http.get(format!("{base}/api/items/"))
+                .header(COOKIE, cookies)
+                .header("x-csrf", "1")
+                .header("x-tenant-id", "acme")
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(items_by_cookie(a.clone()).await, StatusCode::OK);
+    assert_eq!(
+        items_by_cookie(b.clone()).await,
+        StatusCode::OK,
+        "one session, both instances"
+    );
+
+    let logout = http
+        .post(format!("{a}/auth/logout"))
+        .header(COOKIE, cookies.as_str())
+        .header("x-csrf", "1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::OK);
+    let at = Instant::now();
+    loop {
+        if items_by_cookie(b.clone()).await == StatusCode::UNAUTHORIZED {
+            break;
+        }
+        assert!(
+            at.elapsed() < Duration::from_secs(1),
+            "B still serves the session after 1 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    eprintln!(
+        "logout seen on the second instance after {:?}",
+        at.elapsed()
+    );
+}

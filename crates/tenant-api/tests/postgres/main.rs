@@ -11,6 +11,8 @@
 
 #[path = "../api/helpers.rs"]
 mod helpers;
+#[path = "../api/hosted_ui.rs"]
+mod hosted_ui;
 #[path = "../store_suite/mod.rs"]
 #[allow(dead_code)]
 mod store_suite;

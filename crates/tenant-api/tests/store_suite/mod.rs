@@ -14,6 +14,7 @@ use tenant_api::domain::membership::{
     AuditAction, Email, MemberFilter, MemberState, NewAuditEntry, Role, Standing,
 };
 use tenant_api::domain::page::PageRequest;
+use tenant_api::domain::session::StoredSession;
 use tenant_api::domain::tenant::TenantId;
 use tenant_api::store::{StoreError, Stores};
 use tenant_api::tenancy::ScopedTenant;
@@ -573,6 +574,116 @@ pub async fn the_tenant_directory_counts_members_across_tenants(db: TestStores) 
     assert!(rest.next_cursor.is_none());
 }
 
+fn session(id_hash: &str, sub: &str, at: i64) -> StoredSession {
+    StoredSession {
+        id_hash: id_hash.into(),
+        sub: sub.into(),
+        email: format!("{sub}@x.io"),
+        tenant: Some("a".into()),
+        tokens: "sealed".into(),
+        access_expires_at: at + 3600,
+        version: 0,
+        created_at: at,
+        last_seen_at: at,
+        expires_at: at + 86_400,
+    }
+}
+
+pub async fn sessions_refresh_by_compare_and_swap_and_are_purged(db: TestStores) {
+    let sessions = &db.stores.sessions;
+    let t = 1_700_000_000;
+    sessions
+        .create_session(&session("h1", "ann", t))
+        .await
+        .unwrap();
+    sessions
+        .create_session(&session("h2", "ann", t))
+        .await
+        .unwrap();
+    sessions
+        .create_session(&session("h3", "bob", t))
+        .await
+        .unwrap();
+    assert_eq!(
+        sessions.session("h1").await.unwrap(),
+        Some(session("h1", "ann", t))
+    );
+    assert_eq!(sessions.session("nope").await.unwrap(), None);
+
+    // One claim at a time, until it lapses; a claim on a stale version fails.
+    assert!(sessions.claim_refresh("h1", 0, t, t + 15).await.unwrap());
+    assert!(!sessions
+        .claim_refresh("h1", 0, t + 1, t + 16)
+        .await
+        .unwrap());
+    assert!(
+        sessions
+            .claim_refresh("h1", 0, t + 16, t + 31)
+            .await
+            .unwrap(),
+        "lapsed"
+    );
+    assert!(sessions
+        .store_refresh("h1", 0, "new", t + 7200)
+        .await
+        .unwrap());
+    assert!(
+        !sessions
+            .store_refresh("h1", 0, "newer", t + 9000)
+            .await
+            .unwrap(),
+        "stale"
+    );
+    assert!(
+        !sessions
+            .claim_refresh("h1", 0, t + 40, t + 55)
+            .await
+            .unwrap(),
+        "stale"
+    );
+    let refreshed = sessions.session("h1").await.unwrap().unwrap();
+    assert_eq!(
+        (
+            refreshed.tokens.as_str(),
+            refreshed.version,
+            refreshed.access_expires_at
+        ),
+        ("new", 1, t + 7200)
+    );
+    assert!(sessions
+        .claim_refresh("h1", 1, t + 40, t + 55)
+        .await
+        .unwrap());
+
+    sessions.touch_session("h2", t + 100).await.unwrap();
+    sessions.touch_session("h2", t + 50).await.unwrap();
+    assert_eq!(
+        sessions.session("h2").await.unwrap().unwrap().last_seen_at,
+        t + 100
+    );
+
+    // Idle since before t + 60: h1 and h3 go, h2 (seen at t + 100) stays.
+    assert_eq!(sessions.purge_sessions(t + 200, t + 60).await.unwrap(), 2);
+    assert!(sessions.session("h2").await.unwrap().is_some());
+    sessions
+        .create_session(&session("h4", "ann", t))
+        .await
+        .unwrap();
+    assert_eq!(sessions.delete_sessions_of("ann").await.unwrap(), 2);
+    assert!(!sessions.delete_session("h2").await.unwrap());
+    sessions
+        .create_session(&session("h5", "cy", t))
+        .await
+        .unwrap();
+    assert!(sessions.delete_session("h5").await.unwrap());
+    // Past its end, whatever its use.
+    sessions
+        .create_session(&session("h6", "di", t))
+        .await
+        .unwrap();
+    assert_eq!(sessions.purge_sessions(t + 86_401, t).await.unwrap(), 1);
+}
+
 /// One `#[tokio::test]` per suite check, each on a fresh database from `$connect`.
 #[macro_export]
 macro_rules! store_suite {
@@ -628,6 +739,13 @@ macro_rules! store_suite {
         #[tokio::test]
         async fn the_tenant_directory_counts_members_across_tenants() {
             $crate::store_suite::the_tenant_directory_counts_members_across_tenants(
+                $connect().await,
+            )
+            .await;
+        }
+        #[tokio::test]
+        async fn sessions_refresh_by_compare_and_swap_and_are_purged() {
+            $crate::store_suite::sessions_refresh_by_compare_and_swap_and_are_purged(
                 $connect().await,
             )
             .await;
