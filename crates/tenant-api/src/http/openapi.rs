@@ -30,14 +30,17 @@ use crate::state::AppState;
         super::tenant_admin::suspend, super::tenant_admin::reactivate,
         super::tenant_admin::remove, super::tenant_admin::audit,
         super::health::health, super::health::live, super::health::ready,
+        super::auth::login, super::auth::callback, super::auth::session, super::auth::logout,
     ),
-    modifiers(&BearerScheme, &CommonErrors),
+    modifiers(&BearerScheme, &SessionScheme, &CommonErrors),
     tags(
         (name = "user", description = "Sign-in through Cognito"),
         (name = "items", description = "Items shared within a tenant"),
         (name = "alerts", description = "The caller's alerts within a tenant"),
         (name = "tenant", description = "The tenant's admins manage its members and read its audit log"),
         (name = "health", description = "Probes"),
+        (name = "session", description = "Browser sign-in through the Backend-for-Frontend: \
+            the server holds the tokens, the browser an HttpOnly session cookie"),
     )
 )]
 pub struct ApiDoc;
@@ -52,6 +55,56 @@ impl Modify for BearerScheme {
         scheme.description =
             Some("A Cognito access token (or id token with COGNITO_PREFERRED_TOKEN_USE=id)".into());
         components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The BFF's session cookie and the header that must come with it, as an alternative to the
+/// bearer token on every operation that takes one.
+struct SessionScheme;
+
+impl Modify for SessionScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "tenant-api-session",
+                "The BFF's session id, set by /auth/callback (HttpOnly, SameSite=Strict; named \
+                 __Host-tenant-api-session over https). Valid on /api/* only with the X-CSRF \
+                 header.",
+            ))),
+        );
+        components.add_security_scheme(
+            "csrf_header",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-CSRF",
+                "The value 1. Required with the session cookie (403 csrf_header_required \
+                 without it): a cross-site page cannot send it without a CORS preflight, \
+                 which the service does not grant.",
+            ))),
+        );
+        let cookie = SecurityRequirement::new("session_cookie", Vec::<String>::new())
+            .add("csrf_header", Vec::<String>::new());
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let Some(security) = operation.security.as_mut() else {
+                    continue;
+                };
+                let takes_bearer = serde_json::to_value(&*security)
+                    .is_ok_and(|v| v.to_string().contains("\"bearer\""));
+                if takes_bearer && operation.operation_id.as_deref() != Some("logout") {
+                    security.push(cookie.clone());
+                }
+            }
+        }
     }
 }
 
