@@ -71,5 +71,13 @@ locals {
     var.generate_server_client_secret ? [
       "COGNITO_APP_CLIENT_SECRET=${aws_cognito_user_pool_client.server.client_secret}",
     ] : [],
+    # The Backend-for-Frontend; SESSION_KEY (32 random bytes, base64, the same
+    # on every instance) is the operator's to add: a secret this module does
+    # not keep in its state.
+    length(var.bff_callback_urls) > 0 ? [
+      "BFF_CLIENT_ID=${one(aws_cognito_user_pool_client.bff[*].id)}",
+      "BFF_CLIENT_SECRET=${one(aws_cognito_user_pool_client.bff[*].client_secret)}",
+      "BFF_CALLBACK_URLS=${join(",", var.bff_callback_urls)}",
+    ] : [],
   )
 }

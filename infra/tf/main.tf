@@ -203,3 +203,49 @@ resource "aws_cognito_user_pool_client" "web" {
   # The domain must exist before the Hosted UI can serve this client.
   depends_on = [aws_cognito_user_pool_domain.this]
 }
+
+# tenant-api's Backend-for-Frontend: a confidential client (with a secret) for
+# the authorization-code flow the server completes itself (/auth/callback).
+# Only when bff_callback_urls names where tenant-api is served.
+resource "aws_cognito_user_pool_client" "bff" {
+  count = length(var.bff_callback_urls) > 0 ? 1 : 0
+
+  name         = "${var.project_name}-bff"
+  user_pool_id = aws_cognito_user_pool.this.id
+
+  generate_secret               = true
+  enable_token_revocation       = true
+  prevent_user_existence_errors = "ENABLED"
+
+  allowed_oauth_flows_user_pool_client = true
+  allowed_oauth_flows                  = ["code"]
+  allowed_oauth_scopes                 = ["openid", "email", "profile"]
+  supported_identity_providers         = ["COGNITO"]
+
+  callback_urls = var.bff_callback_urls
+  logout_urls   = [for u in var.bff_callback_urls : trimsuffix(u, "auth/callback")]
+
+  # Rotation on, so Cognito refuses REFRESH_TOKEN_AUTH: only the OAuth token
+  # endpoint refreshes, as tenant-api does.
+  explicit_auth_flows = ["ALLOW_USER_SRP_AUTH"]
+
+  access_token_validity  = var.access_token_validity_minutes
+  id_token_validity      = var.id_token_validity_minutes
+  refresh_token_validity = var.refresh_token_validity_days
+
+  token_validity_units {
+    access_token  = "minutes"
+    id_token      = "minutes"
+    refresh_token = "days"
+  }
+
+  refresh_token_rotation {
+    feature                    = "ENABLED"
+    retry_grace_period_seconds = var.web_refresh_token_retry_grace_seconds
+  }
+
+  read_attributes  = local.client_read_attributes
+  write_attributes = local.client_write_attributes
+
+  depends_on = [aws_cognito_user_pool_domain.this]
+}

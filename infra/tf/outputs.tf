@@ -24,6 +24,17 @@ output "web_app_client_id" {
   value       = aws_cognito_user_pool_client.web.id
 }
 
+output "bff_client_id" {
+  description = "Backend-for-Frontend (confidential) client ID: tenant-api's BFF_CLIENT_ID; null without bff_callback_urls."
+  value       = one(aws_cognito_user_pool_client.bff[*].id)
+}
+
+output "bff_client_secret" {
+  description = "Backend-for-Frontend client secret: tenant-api's BFF_CLIENT_SECRET; null without bff_callback_urls."
+  value       = one(aws_cognito_user_pool_client.bff[*].client_secret)
+  sensitive   = true
+}
+
 output "issuer" {
   description = "Token issuer (iss): tenant-api's COGNITO_ISSUER."
   value       = local.issuer

@@ -69,6 +69,20 @@ variable "logout_urls" {
   }
 }
 
+variable "bff_callback_urls" {
+  type        = list(string)
+  description = "Callback URLs of tenant-api's Backend-for-Frontend client (https://<api host>/auth/callback); its sign-out URLs are the same origins' /. Empty: no BFF client."
+  default     = []
+
+  validation {
+    condition = alltrue([
+      for u in var.bff_callback_urls :
+      (can(regex("^https://[^/?#*\\s]+/auth/callback$", u)) || can(regex("^http://(localhost|127\\.0\\.0\\.1)(:[0-9]+)?/auth/callback$", u)))
+    ])
+    error_message = "bff_callback_urls: each URL must be https://<host>/auth/callback (http:// only for localhost or 127.0.0.1)."
+  }
+}
+
 variable "web_oauth_scopes" {
   type        = list(string)
   description = "OAuth scopes the web client may request."

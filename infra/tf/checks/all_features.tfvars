@@ -4,6 +4,7 @@ project_name                = "tenant-api"
 domain_prefix               = "tenant-api-example"
 callback_urls               = ["https://app.example.com/api/auth/callback/cognito"]
 logout_urls                 = ["https://app.example.com/"]
+bff_callback_urls           = ["https://api.example.com/auth/callback"]
 enable_pre_token_generation = true
 service_role_name           = "tenant-api-task-role"
 user_pool_tier              = "PLUS"

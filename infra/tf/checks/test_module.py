@@ -138,6 +138,21 @@ def test_web_client_uses_code_flow_without_secret_and_rotates_refresh_tokens():
     assert "ALLOW_REFRESH_TOKEN_AUTH" in not_rotating
 
 
+def test_bff_client_is_confidential_code_flow_made_only_when_tenant_api_is_served():
+    body = resource("aws_cognito_user_pool_client", "bff")
+    assert body["count"] == "${length(var.bff_callback_urls) > 0 ? 1 : 0}"
+    assert body["generate_secret"] is True
+    assert body["allowed_oauth_flows"] == ["code"]
+    assert body["allowed_oauth_scopes"] == ["openid", "email", "profile"]
+    assert body["callback_urls"] == "${var.bff_callback_urls}"
+    assert one(body, "refresh_token_rotation")["feature"] == "ENABLED"
+    assert "ALLOW_REFRESH_TOKEN_AUTH" not in body["explicit_auth_flows"]
+    assert variable_default("bff_callback_urls") == []
+    env = module_locals()["tenant_api_env_lines"]
+    for name in ("BFF_CLIENT_ID=", "BFF_CLIENT_SECRET=", "BFF_CALLBACK_URLS="):
+        assert name in env, name
+
+
 def cognito_calls_in_the_gateway():
     """The Cognito operations tenant-api's gateway (crates/tenant-api/src/cognito/) calls on the
     SDK client, as IAM action names: read from the code, so a new call without its permission
