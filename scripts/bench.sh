@@ -46,7 +46,7 @@ usage: scripts/bench.sh [options]
   --external-idp      run the Cognito stand-in as its own process (`tenant-api idp`), so the
                       server's RSS excludes the stand-in's argon2 password hashing
   --keep              keep the temporary directory (databases, logs)
-  --only "CASE …"     run only these load cases (health items_list_3 items_list alert_get
+  --only "CASE …"     run only these load cases (health items_list_3 items_list_3_cookie items_list alert_get
                       items_create login)
 EOF
 }
@@ -247,6 +247,23 @@ sign_in() { # -> access token (password already permanent)
   printf '%s' "$body" | json_str access_token
 }
 
+bff_session() { # -> a BFF session cookie's value, signed in through the Hosted UI (password permanent)
+  local jar="$work/bff.jar" page login origin csrf action
+  rm -f "$jar"
+  page=$(curl -sS -L --max-time 30 -c "$jar" -b "$jar" -w '\n%{url_effective}' "$base/auth/login") \
+    || die "GET /auth/login failed"
+  login=$(printf '%s' "$page" | tail -n 1)
+  origin=$(printf '%s' "$login" | sed -n 's#^\(https\{0,1\}://[^/]*\).*#\1#p')
+  csrf=$(printf '%s' "$page" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+  action=$(printf '%s' "$page" | sed -n 's/.*action="\([^"]*\)".*/\1/p' | head -n 1 | sed 's/&amp;/\&/g')
+  [ -n "$csrf" ] && [ -n "$action" ] || die "no Hosted UI login form at $login"
+  case "$action" in /*) action="$origin$action" ;; esac
+  curl -sS -L --max-time 30 -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" \
+    --data-urlencode "username=$email" --data-urlencode "password=$password" "$action" \
+    || die "Hosted UI sign-in failed"
+  awk '$6 == "tenant-api-session" { print $7 }' "$jar" | tail -n 1
+}
+
 first_sign_in() { # temporary password -> NEW_PASSWORD_REQUIRED -> tokens
   local body session
   body=$(post_json /api/user/login "{\"email\":\"$email\",\"password\":\"$temp_password\"}") \
@@ -270,10 +287,16 @@ write_lua() {
       printf "wrk.body = '%s'\n" "$body"
       printf 'wrk.headers["Content-Type"] = "application/json"\n'
     fi
-    if [ -n "$token" ]; then
-      printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$token"
-      printf 'wrk.headers["X-Tenant-Id"] = "%s"\n' "$tenant"
-    fi
+    case "$token" in
+      "") ;;
+      cookie=*) # a BFF session: its cookie and the custom header instead of a bearer token
+        printf 'wrk.headers["Cookie"] = "tenant-api-session=%s"\n' "${token#cookie=}"
+        printf 'wrk.headers["X-CSRF"] = "1"\n'
+        printf 'wrk.headers["X-Tenant-Id"] = "%s"\n' "$tenant" ;;
+      *)
+        printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$token"
+        printf 'wrk.headers["X-Tenant-Id"] = "%s"\n' "$tenant" ;;
+    esac
     cat <<'EOF'
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -396,7 +419,8 @@ run_case() {
     run_once "bare@$backend" "$bare_pid" "$bare_base" "$conns" "$name" "$round" GET /items "" ""
     if [ "$backend" = postgres ]; then
       [ "$conns" = 16 ] && run_pgbench "$conns" "$name" "$round"
-      if [ -n "$before_pid" ]; then
+      # The older build has no BFF: it runs the bearer cases only.
+      if [ -n "$before_pid" ] && [[ "$name" != *_cookie ]]; then
         run_once postgres-before "$before_pid" "$before_base" "$conns" "$name" "$round" \
           "$method" "$path" "$body" "$before_token"
       fi
@@ -451,7 +475,11 @@ check_ok() { # METHOD PATH BODY TOKEN: one request, must be 2xx
   local method=$1 path=$2 body=$3 token=$4 code
   local args=(-s -o "$work/check.out" -w '%{http_code}' --max-time 30 -X "$method")
   [ -n "$body" ] && args+=(-H 'Content-Type: application/json' -d "$body")
-  [ -n "$token" ] && args+=(-H "Authorization: Bearer $token" -H "X-Tenant-Id: $tenant")
+  case "$token" in
+    "") ;;
+    cookie=*) args+=(-H "Cookie: tenant-api-session=${token#cookie=}" -H "X-CSRF: 1" -H "X-Tenant-Id: $tenant") ;;
+    *) args+=(-H "Authorization: Bearer $token" -H "X-Tenant-Id: $tenant") ;;
+  esac
   code=$(curl "${args[@]}" "$base$path")
   case "$code" in 2*) ;; *) cat "$work/check.out" >&2; die "$method $path answered $code" ;; esac
 }
@@ -465,10 +493,18 @@ run_suite() {
   check_ok GET "/api/alerts/$alert" "" "$token"
   check_ok POST /api/items/ '{"name":"bench item"}' "$token"
   [ "$sign_in" = 1 ] && check_ok POST /api/user/login "$login_body" ""
+  local session=""
+  if [ -z "$only" ] || [[ " $only " == *" items_list_3_cookie "* ]]; then
+    session=$(bff_session)
+    [ -n "$session" ] || die "no BFF session cookie after the Hosted UI sign-in"
+    check_ok GET "/api/items/?limit=3" "" "cookie=$session"
+  fi
   for conns in $connections; do
     run_case "$backend" "$conns" health GET /health "" ""
     # A 3-row page: the same JSON as the baseline's, behind authentication, tenant proof and SQL.
     run_case "$backend" "$conns" items_list_3 GET "/api/items/?limit=3" "" "$token"
+    # The same page for a browser signed in through the BFF: session cookie and X-CSRF.
+    [ -n "$session" ] && run_case "$backend" "$conns" items_list_3_cookie GET "/api/items/?limit=3" "" "cookie=$session"
     run_case "$backend" "$conns" items_list GET /api/items/ "" "$token"
     run_case "$backend" "$conns" alert_get GET "/api/alerts/$alert" "" "$token"
     run_case "$backend" "$conns" items_create POST /api/items/ '{"name":"bench item"}' "$token"

@@ -25,6 +25,29 @@ async fn to_callback(app: &TestApp, browser: &mut Browser, email: &str, host: &s
     bff_to_callback(browser, &app.url(""), &hosted, email, host).await
 }
 
+/// Where the Hosted UI sends `browser` when it starts a new sign-in through `/auth/login`.
+async fn authorize_answer(app: &TestApp, browser: &mut Browser) -> String {
+    let response = browser
+        .http
+        .get(app.url("/auth/login"))
+        .header(COOKIE, browser.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    let (_, authorize, _) = browser.read(response).await;
+    let (_, login, _) = browser.get(&authorize.unwrap()).await;
+    let hosted = app.web.hosted_ui.clone().unwrap();
+    let login = login.unwrap();
+    let login = if login.starts_with('/') {
+        format!("{hosted}{login}")
+    } else {
+        login
+    };
+    // The login page shows its form (200), or redirects with a code when signed in already.
+    let (status, next, _) = browser.get(&login).await;
+    next.unwrap_or_else(|| format!("the login form ({status})"))
+}
+
 /// The callback as the browser follows it (with its cookies, `Host: host`).
 async fn follow(
     app: &TestApp,
@@ -121,6 +144,11 @@ async fn a_browser_signs_in_uses_the_api_by_cookie_and_signs_out_everywhere() {
         .sent()
         .await;
     assert_error(forged, StatusCode::FORBIDDEN, "csrf_header_required").await;
+
+    // The Hosted UI remembers the browser: a new login goes straight back with a code.
+    let mut browser = browser;
+    let again = authorize_answer(&app, &mut browser).await;
+    assert!(again.contains("/auth/callback?"), "{again}");
 
     let old_cookies = browser.cookie_header();
     let logout = app
