@@ -41,6 +41,10 @@ use crate::cognito::Cognito;
 use crate::sign_out::SignOutRegistry;
 use crate::store::SessionStore;
 
+/// How long a session read from the database is believed: a logout on another instance is
+/// honoured within this (and at once on the instance that made it).
+const SESSION_BELIEVED: Duration = Duration::from_millis(500);
+
 /// Why a BFF step failed; each maps to one HTTP answer.
 #[derive(Debug, thiserror::Error)]
 pub enum BffError {
@@ -139,6 +143,9 @@ struct Inner {
     tenant_claim: String,
     idle_timeout: i64,
     max_lifetime: i64,
+    /// Sessions read in the last [`SESSION_BELIEVED`], with their opened access token: an API
+    /// request by cookie then costs no database read, no decryption.
+    believed: moka::sync::Cache<String, session::Believed>,
     /// One lock per session being refreshed in this process (single flight).
     refreshing: moka::sync::Cache<String, Arc<tokio::sync::Mutex<()>>>,
     /// Refreshes made by this process (for `/metrics` and tests).
@@ -171,6 +178,10 @@ impl Bff {
                 tenant_claim: parts.tenant_claim,
                 idle_timeout: seconds(parts.idle_timeout),
                 max_lifetime: seconds(parts.max_lifetime),
+                believed: moka::sync::Cache::builder()
+                    .max_capacity(100_000)
+                    .time_to_live(SESSION_BELIEVED)
+                    .build(),
                 refreshing: moka::sync::Cache::builder()
                     .time_to_idle(Duration::from_secs(60))
                     .build(),

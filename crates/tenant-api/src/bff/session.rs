@@ -40,6 +40,13 @@ pub struct ActiveSession {
     pub stored: StoredSession,
 }
 
+/// A session as recently read, with its access token opened.
+#[derive(Clone)]
+pub(super) struct Believed {
+    stored: StoredSession,
+    access_token: Arc<str>,
+}
+
 /// Who is signed in, for `GET /auth/session`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionInfo {
@@ -92,13 +99,28 @@ impl Bff {
 
     /// The live session of `session_id` (a cookie's value), or why there is none.
     async fn live(&self, session_id: &str) -> Result<StoredSession, BffError> {
+        Ok(self.believed(session_id).await?.stored)
+    }
+
+    /// The session of `session_id` as recently read (or read now), checked against the time
+    /// and the sign-out records on every call: ended when too old, idle or signed out.
+    async fn believed(&self, session_id: &str) -> Result<Believed, BffError> {
         let hash = id_hash(session_id);
-        let stored = self
-            .inner
-            .sessions
-            .session(&hash)
-            .await?
-            .ok_or(BffError::NoSession)?;
+        let believed = match self.inner.believed.get(&hash) {
+            Some(believed) => believed,
+            None => {
+                let stored = self
+                    .inner
+                    .sessions
+                    .session(&hash)
+                    .await?
+                    .ok_or(BffError::NoSession)?;
+                let believed = self.believe(stored)?;
+                self.inner.believed.insert(hash.clone(), believed.clone());
+                believed
+            }
+        };
+        let stored = &believed.stored;
         let now = self.now();
         let ended = stored.expires_at <= now
             || stored.last_seen_at + self.inner.idle_timeout <= now
@@ -107,10 +129,28 @@ impl Bff {
                 .sign_outs
                 .signed_out_after(&stored.sub, stored.created_at);
         if ended {
+            self.forget(&hash);
             self.inner.sessions.delete_session(&hash).await?;
             return Err(BffError::SessionEnded);
         }
-        Ok(stored)
+        Ok(believed)
+    }
+
+    /// `stored` with its access token opened.
+    fn believe(&self, stored: StoredSession) -> Result<Believed, BffError> {
+        let tokens = self.open_tokens(&stored).ok_or_else(|| {
+            tracing::error!("a session's tokens do not open with SESSION_KEY (was it changed?)");
+            BffError::SessionEnded
+        })?;
+        Ok(Believed {
+            access_token: Arc::from(tokens.access_token),
+            stored,
+        })
+    }
+
+    /// Drops what this process believes of a session.
+    fn forget(&self, hash: &str) {
+        self.inner.believed.invalidate(hash);
     }
 
     /// Who is signed in with `session_id`.
@@ -128,24 +168,28 @@ impl Bff {
     /// The session of `session_id` for one API request, its access token refreshed when near
     /// expiry, and its use recorded.
     pub async fn active(&self, session_id: &str) -> Result<ActiveSession, BffError> {
-        let mut stored = self.live(session_id).await?;
+        let mut believed = self.believed(session_id).await?;
         let now = self.now();
-        if stored.access_expires_at - now <= REFRESH_AHEAD_SECS {
-            stored = self.refreshed(stored).await?;
+        if believed.stored.access_expires_at - now <= REFRESH_AHEAD_SECS {
+            let stored = self.refreshed(believed.stored).await?;
+            believed = self.believe(stored)?;
+            self.inner
+                .believed
+                .insert(believed.stored.id_hash.clone(), believed.clone());
         }
-        if now - stored.last_seen_at >= TOUCH_EVERY_SECS {
+        if now - believed.stored.last_seen_at >= TOUCH_EVERY_SECS {
             self.inner
                 .sessions
-                .touch_session(&stored.id_hash, now)
+                .touch_session(&believed.stored.id_hash, now)
                 .await?;
+            believed.stored.last_seen_at = now;
+            self.inner
+                .believed
+                .insert(believed.stored.id_hash.clone(), believed.clone());
         }
-        let tokens = self.open_tokens(&stored).ok_or_else(|| {
-            tracing::error!("a session's tokens do not open with SESSION_KEY (was it changed?)");
-            BffError::SessionEnded
-        })?;
         Ok(ActiveSession {
-            access_token: Arc::from(tokens.access_token),
-            stored,
+            access_token: believed.access_token,
+            stored: believed.stored,
         })
     }
 
@@ -186,6 +230,7 @@ impl Bff {
             Ok(tokens) => tokens,
             Err(OAuthError::Refused(reason)) => {
                 tracing::info!(%reason, "refresh token refused: session ended");
+                self.forget(&current.id_hash);
                 self.inner.sessions.delete_session(&current.id_hash).await?;
                 return Err(BffError::SessionEnded);
             }
@@ -253,6 +298,7 @@ impl Bff {
     /// Nothing to do for an unknown session.
     pub async fn logout(&self, session_id: &str) -> Result<(), BffError> {
         let hash = id_hash(session_id);
+        self.forget(&hash);
         let Some(stored) = self.inner.sessions.session(&hash).await? else {
             return Ok(());
         };
