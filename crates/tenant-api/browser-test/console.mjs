@@ -1,7 +1,11 @@
-// The console at / in headless Chromium: a new user signs in through the Hosted UI with a
-// temporary password, chooses a new one, lands back on the console, sees their tenant, adds an
-// item and sees it listed, signs out (after which the API refuses the old token); a user of
-// another tenant never sees that item. A screenshot of each state lands in $SCREENSHOTS.
+// The console at / in headless Chromium, signed in through the Backend-for-Frontend (the
+// default): a new user signs in through the Hosted UI with a temporary password, chooses a new
+// one, lands back on the console, sees their tenant, adds an item and sees it listed, with no
+// token anywhere in the page (requests carry the HttpOnly cookie and X-CSRF); signs out (after
+// which the old cookie is refused, and the Hosted UI session is over too); a user of another
+// tenant never sees that item; a page on another origin cannot use the session. A screenshot
+// of each state lands in $SCREENSHOTS.
+import http from "node:http";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
@@ -45,10 +49,9 @@ async function signIn(email, tenant, shot) {
     if (r.status() >= 400 && r.status() !== 401 && !r.url().endsWith("/favicon.ico")) problems.push(`${r.status()} ${r.url()}`);
   });
   page.on("pageerror", (e) => problems.push(String(e)));
-  let token = null;
+  const apiCalls = [];
   page.on("request", (r) => {
-    const auth = r.headers()["authorization"];
-    if (r.url().startsWith(app + "/api/") && auth) token = auth.slice("Bearer ".length);
+    if (r.url().startsWith(app + "/api/")) apiCalls.push(r.headers());
   });
   await page.goto(app + "/");
   await page.getByRole("button", { name: "Sign in" }).waitFor();
@@ -67,7 +70,33 @@ async function signIn(email, tenant, shot) {
   await page.locator("#fact-tenant").filter({ hasText: tenant }).waitFor();
   assert.equal(await page.locator("#fact-email").textContent(), email);
   assert.deepEqual(problems, []);
-  return { context, page, token: () => token };
+  return { context, page, apiCalls };
+}
+
+/** The browser context's session cookie (as the server set it), for replay from outside. */
+async function sessionCookie(context) {
+  const cookies = await context.cookies(app);
+  const session = cookies.find((c) => c.name === "tenant-api-session");
+  assert.ok(session, "the session cookie is set");
+  assert.equal(session.httpOnly, true);
+  assert.equal(session.sameSite, "Strict");
+  return `tenant-api-session=${session.value}`;
+}
+
+/** No token in the page: not in document.cookie, storage, the DOM or the script's state. */
+async function assertNoTokenInPage(page) {
+  const found = await page.evaluate(() => {
+    const places = {
+      cookie: document.cookie,
+      local: JSON.stringify(Object.assign({}, localStorage)),
+      session: JSON.stringify(Object.assign({}, sessionStorage)),
+      dom: document.documentElement.outerHTML,
+      // The console script's own state (a top-level const of the page's script).
+      state: JSON.stringify(typeof session === "undefined" ? null : session),
+    };
+    return Object.entries(places).filter(([, text]) => text.includes("eyJ") || text.includes("tenant-api-session"));
+  });
+  assert.deepEqual(found, [], "a token or the session cookie is visible to the page");
 }
 
 await createUser("ada@example.com", "acme");
@@ -94,17 +123,59 @@ await final.getByRole("button", { name: "Delete" }).click();
 await final.waitFor({ state: "detached" });
 await ada.page.getByRole("alert").filter({ hasText: "Item deleted." }).waitFor();
 assert.equal(await ada.page.locator("#items li").count(), 1);
-const adaToken = ada.token();
-assert.ok(adaToken, "the console called the API with a bearer token");
-const before = await fetch(app + "/api/items/", { headers: { authorization: `Bearer ${adaToken}`, "x-tenant-id": "acme" } });
+assert.ok(ada.apiCalls.length > 0);
+for (const headers of ada.apiCalls) {
+  assert.equal(headers["authorization"], undefined, "no bearer token from the page");
+  assert.equal(headers["x-csrf"], "1");
+}
+await assertNoTokenInPage(ada.page);
+const adaCookie = await sessionCookie(ada.context);
+const byCookie = { cookie: adaCookie, "x-csrf": "1", "x-tenant-id": "acme" };
+const before = await fetch(app + "/api/items/", { headers: byCookie });
 assert.equal(before.status, 200);
 assert.ok((await before.json()).some((item) => item.name === "Quarterly report"));
+
+// A page on another origin (same site: 127.0.0.1 on another port) cannot use the session:
+// with the custom header the browser must ask first (CORS preflight) and is refused; without
+// it, the server refuses the cookie.
+const evil = http.createServer((req, res) => {
+  res.writeHead(200, { "content-type": "text/html" });
+  res.end("<!doctype html><title>elsewhere</title><p>another origin</p>");
+});
+await new Promise((resolve) => evil.listen(0, "127.0.0.1", resolve));
+const evilUrl = `http://127.0.0.1:${evil.address().port}/`;
+const evilPage = await ada.context.newPage();
+await evilPage.goto(evilUrl);
+const attempts = await evilPage.evaluate(async (target) => {
+  const out = {};
+  try {
+    const r = await fetch(target + "/api/items/", {
+      method: "POST", credentials: "include",
+      headers: { "X-CSRF": "1", "X-Tenant-Id": "acme", "content-type": "application/json" },
+      body: JSON.stringify({ name: "from elsewhere" }),
+    });
+    out.withHeader = r.status;
+  } catch (e) { out.withHeader = "blocked"; }
+  try {
+    const r = await fetch(target + "/api/items/", {
+      method: "POST", credentials: "include", mode: "no-cors",
+      headers: { "content-type": "text/plain" }, body: JSON.stringify({ name: "from elsewhere" }),
+    });
+    out.simple = r.type;
+  } catch (e) { out.simple = "blocked"; }
+  return out;
+}, app);
+assert.equal(attempts.withHeader, "blocked", "the preflight is refused");
+await evilPage.close();
+evil.close();
+const afterEvil = await (await fetch(app + "/api/items/", { headers: byCookie })).json();
+assert.equal(afterEvil.filter((item) => item.name === "from elsewhere").length, 0, "nothing written from another origin");
 
 // Paging with the cursor: ten more items through the API, one through the page (12 in all).
 for (let i = 1; i <= 10; i++) {
   const made = await fetch(app + "/api/items/", {
     method: "POST",
-    headers: { authorization: `Bearer ${adaToken}`, "x-tenant-id": "acme", "content-type": "application/json" },
+    headers: { ...byCookie, "content-type": "application/json" },
     body: JSON.stringify({ name: `Batch ${i}` }),
   });
   assert.equal(made.status, 201);
@@ -121,13 +192,18 @@ await ada.page.screenshot({ path: `${shots}/5b-second-page.png`, fullPage: true 
 await ada.page.getByRole("button", { name: "First page" }).click();
 await ada.page.locator("#items li").filter({ hasText: "Quarterly report" }).waitFor();
 
-// 2. Sign out: the API logout, then the Hosted UI's /logout back to the console.
+// 2. Sign out: the BFF's logout, then the Hosted UI's /logout back to the console.
 await ada.page.getByRole("button", { name: "Sign out" }).click();
 await ada.page.waitForURL(app + "/");
 await ada.page.getByRole("button", { name: "Sign in" }).waitFor();
 await ada.page.screenshot({ path: `${shots}/6-signed-out-again.png`, fullPage: true });
-const after = await fetch(app + "/api/items/", { headers: { authorization: `Bearer ${adaToken}`, "x-tenant-id": "acme" } });
-assert.equal(after.status, 401, "the old token is refused after sign-out");
+const after = await fetch(app + "/api/items/", { headers: byCookie });
+assert.equal(after.status, 401, "the old session cookie is refused after sign-out");
+assert.equal((await ada.context.cookies(app)).filter((c) => c.name === "tenant-api-session").length, 0);
+// The Hosted UI session ended too: signing in again asks for the password.
+await ada.page.getByRole("button", { name: "Sign in" }).click();
+await ada.page.getByLabel("Password").waitFor();
+await ada.page.goto(app + "/");
 
 // 3. Bob (tenant globex) never sees acme's item.
 const bob = await signIn("bob@example.com", "globex", false);
@@ -135,9 +211,9 @@ await bob.page.getByText("No items yet.").waitFor();
 assert.equal(await bob.page.getByText("Quarterly report").count(), 0);
 await bob.page.screenshot({ path: `${shots}/7-other-tenant.png`, fullPage: true });
 
-// 4. Signed out elsewhere (another tab, say): the next action explains and offers "Sign in".
-const bobToken = bob.token();
-const out = await fetch(app + "/api/user/logout", { method: "POST", headers: { authorization: `Bearer ${bobToken}` } });
+// 4. Signed out elsewhere (another browser of his): the next action explains and offers "Sign in".
+const bobCookie = await sessionCookie(bob.context);
+const out = await fetch(app + "/auth/logout", { method: "POST", headers: { cookie: bobCookie, "x-csrf": "1" } });
 assert.equal(out.status, 200);
 await bob.page.getByLabel("New item").fill("Should not be saved");
 await bob.page.getByRole("button", { name: "Add item" }).click();
@@ -145,10 +221,10 @@ await bob.page.getByRole("alert").filter({ hasText: "Your session has ended. Ple
 await bob.page.getByRole("button", { name: "Sign in" }).waitFor();
 await bob.page.screenshot({ path: `${shots}/8-session-ended.png`, fullPage: true });
 
-// 5. A callback this page did not start (forged state) is refused before any code exchange.
-await bob.page.goto(app + "/callback?code=stolen&state=forged");
-await bob.page.getByRole("alert").filter({ hasText: "state mismatch" }).waitFor();
-await bob.page.getByRole("button", { name: "Sign in" }).waitFor();
+// 5. A callback this browser did not start (forged state) is refused before any code exchange.
+const forged = await bob.page.goto(app + "/auth/callback?code=stolen&state=forged");
+assert.equal(forged.status(), 400);
+assert.equal((await forged.json()).code, "login_failed");
 
 await browser.close();
 console.log("console browser test: ok (screenshots in " + shots + ")");

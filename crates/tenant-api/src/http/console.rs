@@ -1,5 +1,7 @@
-//! The browser console at `/`: one page whose script signs in through the Hosted UI
-//! (authorization code + PKCE S256 + state, tokens in memory only) and calls this API.
+//! The browser console at `/`: one page that signs in through the Backend-for-Frontend when it
+//! is on (`/auth/*`: no token in the page, the API called with the session cookie and
+//! `X-CSRF`), else through the Hosted UI itself (authorization code + PKCE S256 + state, tokens
+//! in memory only), and calls this API.
 //! Its assets are compiled into the binary and served under a strict Content-Security-Policy.
 
 use std::sync::Arc;
@@ -20,8 +22,10 @@ const STYLE: &str = include_str!("console/app.css");
 /// What the page's script needs to sign in and call the API.
 #[derive(Serialize)]
 struct ConsoleSettings {
-    /// False when no web client or Hosted UI is configured: the page says so.
+    /// False when no way to sign in is configured: the page says so.
     sign_in: bool,
+    /// Sign in through the BFF (`/auth/login`) rather than in the page.
+    bff: bool,
     client_id: Option<String>,
     hosted_ui: Option<String>,
     scope: &'static str,
@@ -59,8 +63,10 @@ pub fn router(config: &Config) -> Router<AppState> {
 
 fn settings(config: &Config) -> ConsoleSettings {
     let web = &config.web;
+    let bff = config.bff.client_id.is_some() && web.hosted_ui.is_some();
     ConsoleSettings {
-        sign_in: web.is_complete(),
+        sign_in: bff || web.is_complete(),
+        bff,
         client_id: web.client_id.clone(),
         hosted_ui: web.hosted_ui.clone(),
         scope: "openid email profile",

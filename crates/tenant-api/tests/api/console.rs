@@ -40,6 +40,10 @@ async fn the_console_page_and_its_assets_are_served_under_a_strict_csp() {
         .await
         .unwrap();
     assert_eq!(settings["sign_in"], true);
+    assert_eq!(
+        settings["bff"], true,
+        "the embedded defaults sign in through the BFF"
+    );
     assert_eq!(settings["client_id"].as_str(), app.web.client_id.as_deref());
     assert_eq!(settings["hosted_ui"].as_str(), app.web.hosted_ui.as_deref());
     assert_eq!(settings["tenant_header"], "x-tenant-id");

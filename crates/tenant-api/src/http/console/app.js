@@ -1,6 +1,8 @@
-// tenant-api console: signs in through the Hosted UI (authorization code + PKCE S256 + state)
-// and calls the API with the access token. Tokens live in this page's memory only; the PKCE
-// verifier and state wait in sessionStorage during the round trip to the Hosted UI.
+// tenant-api console. With the Backend-for-Frontend (settings.bff, the default) the server signs
+// the browser in (/auth/login) and keeps the tokens: this page holds none, and calls the API with
+// the HttpOnly session cookie and the X-CSRF header. Without it, the page signs in through the
+// Hosted UI itself (authorization code + PKCE S256 + state) and calls the API with the access
+// token, kept in memory only; the PKCE verifier and state wait in sessionStorage meanwhile.
 "use strict";
 
 const PAGE_SIZE = 10;
@@ -40,6 +42,10 @@ function redirectUri() {
 
 async function signIn() {
   const s = session.settings;
+  if (s.bff) {
+    location.assign("/auth/login?return_to=/");
+    return;
+  }
   const verifier = randomString();
   const state = randomString();
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
@@ -97,8 +103,8 @@ function describeError(status, body) {
 }
 
 async function api(method, path, body) {
-  const headers = { Authorization: "Bearer " + session.tokens.access };
   const s = session.settings;
+  const headers = s.bff ? { "X-CSRF": "1" } : { Authorization: "Bearer " + session.tokens.access };
   if (s.tenant_header && session.tenant) headers[s.tenant_header] = session.tenant;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -199,6 +205,14 @@ function signedOutView() {
 
 async function signOut() {
   const s = session.settings;
+  if (s.bff) {
+    const response = await fetch("/auth/logout", { method: "POST", headers: { "X-CSRF": "1" } });
+    const data = await response.json().catch(() => null);
+    if (!response.ok || !data) throw new Error(describeError(response.status, data));
+    session.claims = null;
+    location.assign(data.redirect);
+    return;
+  }
   try {
     await api("POST", "/api/user/logout");
   } finally {
@@ -251,6 +265,18 @@ async function start() {
   session.settings = await response.json();
   if (!session.settings.sign_in) {
     show("unavailable", true);
+    return;
+  }
+  if (session.settings.bff) {
+    const response = await fetch("/auth/session");
+    if (!response.ok) {
+      signedOutView();
+      return;
+    }
+    const who = await response.json();
+    session.claims = { sub: who.sub, email: who.email };
+    session.tenant = who.tenant || null;
+    await signedInView();
     return;
   }
   const params = new URLSearchParams(location.search);
