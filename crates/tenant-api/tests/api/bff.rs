@@ -447,6 +447,60 @@ async fn a_sign_out_elsewhere_ends_every_session_of_the_person() {
     app.stop().await;
 }
 
+#[tokio::test]
+async fn the_operators_sign_out_ends_the_persons_browser_sessions() {
+    let app = spawn_app().await;
+    let browser = bff_user(&app, "oli@example.com", "acme").await;
+    let ok = by_cookie(&app, &browser, Method::GET, "/api/items/", "acme", true);
+    assert_eq!(ok.sent().await.status(), StatusCode::OK);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tenant-api"))
+        .args(["users", "sign-out", "--email", "oli@example.com"])
+        .env_clear()
+        .env("DATA_DIR", &app.data_dir)
+        .env("DATABASE_URL", &app.database_url)
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The server reads sign-outs recorded by others every second.
+    let at = std::time::Instant::now();
+    loop {
+        let status = by_cookie(&app, &browser, Method::GET, "/api/items/", "acme", true)
+            .sent()
+            .await
+            .status();
+        if status == StatusCode::UNAUTHORIZED {
+            break;
+        }
+        assert!(
+            at.elapsed() < Duration::from_secs(5),
+            "still served after 5 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_edited_login_cookie_is_refused() {
+    let app = spawn_app().await;
+    let host = format!("127.0.0.1:{}", app.addr.port());
+    app.create_user("eda@example.com", "acme").await;
+    let mut browser = Browser::new();
+    let callback = to_callback(&app, &mut browser, "eda@example.com", &host).await;
+    let login = browser.cookies.get_mut(LOGIN).unwrap();
+    // One character of the sealed value changed (say, to point the return path elsewhere).
+    let last = login.pop().unwrap();
+    login.push(if last == 'A' { 'B' } else { 'A' });
+    let response = follow(&app, &mut browser, &callback, &host).await;
+    assert_error(response, StatusCode::BAD_REQUEST, "login_failed").await;
+    app.stop().await;
+}
+
 fn urlencode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }

@@ -20,6 +20,9 @@ pub struct TestApp {
     pub web: tenant_api::config::WebConfig,
     /// The running service's state (its stores, the BFF).
     pub state: tenant_api::state::AppState,
+    /// Its `DATA_DIR` and `DATABASE_URL`, for the command line.
+    pub data_dir: std::path::PathBuf,
+    pub database_url: String,
     _dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
@@ -92,6 +95,7 @@ pub async fn spawn_app_with_clock(
     config.database_url = fresh_database_url(dir.path()).await;
     adjust(&mut config);
     let tenant_header = config.tenancy.header.to_string();
+    let database_url = config.database_url.clone();
     let app = Application::build_with_clock(config, clock)
         .await
         .expect("application builds");
@@ -110,6 +114,8 @@ pub async fn spawn_app_with_clock(
         tenant_header,
         web,
         state,
+        data_dir: dir.path().to_path_buf(),
+        database_url,
         _dir: dir,
         stop: Some(stop),
         server: Some(server),
