@@ -30,6 +30,7 @@ fn bff(state: &AppState) -> Result<&Bff, ApiError> {
 
 /// `GET /auth/login`'s query.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LoginQuery {
     /// A path on this site to land on after signing in (default `/`); anything else is refused.
     #[param(example = "/")]
@@ -60,6 +61,7 @@ async fn login(
 
 /// `GET /auth/callback`'s query, as the Hosted UI sends it.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CallbackQuery {
     /// The authorization code.
     pub code: Option<String>,

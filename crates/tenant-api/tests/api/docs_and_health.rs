@@ -68,6 +68,16 @@ async fn every_operation_has_a_unique_id_and_declares_the_errors_it_can_answer()
             let id = operation["operationId"].as_str().unwrap_or_default();
             assert!(!id.is_empty(), "{method} {path} has no operationId");
             assert!(ids.insert(id.to_owned()), "operationId {id} repeats");
+            // A path parameter names a `{segment}` of its path; anything else belongs in the query.
+            for param in operation["parameters"].as_array().into_iter().flatten() {
+                if param["in"] == "path" {
+                    let name = param["name"].as_str().unwrap();
+                    assert!(
+                        path.contains(&format!("{{{name}}}")),
+                        "{method} {path}: path parameter {name} is not in the path"
+                    );
+                }
+            }
             let declared = operation["responses"].as_object().unwrap();
             let mut expected = vec!["400", "503"];
             if operation.get("requestBody").is_some() {
@@ -97,6 +107,10 @@ async fn every_operation_has_a_unique_id_and_declares_the_errors_it_can_answer()
         }
     }
     assert!(ids.contains("list_items") && ids.contains("list_alerts"));
+    assert!(
+        ids.contains("bff_callback"),
+        "the BFF's operations are documented"
+    );
     app.stop().await;
 }
 
