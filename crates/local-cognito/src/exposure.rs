@@ -215,6 +215,34 @@ pub(crate) async fn guard(State(guard): State<ApiGuard>, request: Request, next:
     next.run(request).await
 }
 
+/// Middleware of the developer pages (the outbox): loopback peers only, whatever
+/// [`ApiAccess`] allows, and only under a `Host` naming this listener. They show temporary
+/// passwords, so no access key or opt-in opens them to other hosts.
+pub(crate) async fn loopback_only(
+    State(guard): State<ApiGuard>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0);
+    let local = peer.is_none_or(|peer| peer.ip().is_loopback() || is_mapped_loopback(peer));
+    let host_ok = match request
+        .headers()
+        .get(header::HOST)
+        .map(|value| value.to_str())
+    {
+        None => true,
+        Some(Ok(host)) => guard.hosts.allows(host),
+        Some(Err(_)) => false,
+    };
+    if !local || !host_ok {
+        return denied("local-cognito shows its outbox to loopback peers only, under a Host naming its listener");
+    }
+    next.run(request).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,9 @@
 //! NEW_PASSWORD_REQUIRED → RS256 tokens → refresh → global sign-out. SigV4 `Authorization`
 //! headers are accepted and **not verified**: any credentials work, so the JSON API answers
 //! loopback peers only unless [`Options::api_access`] opens it, and only under a `Host` that
-//! names the listener; the Hosted UI answers anyone.
+//! names the listener; the Hosted UI answers anyone. Messages Cognito would deliver (the
+//! invitation with a temporary password) go to an outbox instead, readable on loopback at
+//! `GET /outbox` or through [`LocalCognito::outbox`].
 //!
 //! Layout: `targets/` has one module per operation, `auth/` the sign-in logic they share,
 //! `domain/` pools, clients, users and their rules, `store/` the SQLite state, `crypto/` keys,
@@ -44,7 +46,7 @@ pub use error::{CognitoError, Error};
 pub use exposure::ApiAccess;
 pub use options::Options;
 pub use running::RunningIdp;
-pub use store::StoreError;
+pub use store::{OutboxMessage, StoreError};
 
 use clock::epoch_seconds;
 use crypto::keys::{generate_pkcs8, KeyPurpose, SigningKey, SigningKeys};
@@ -113,6 +115,13 @@ impl LocalCognito {
     /// Binds `addr` (port 0 allowed) and serves in a spawned task.
     pub async fn start(self, addr: std::net::SocketAddr) -> Result<RunningIdp, Error> {
         running::start(self, addr).await
+    }
+
+    /// The messages the provider would have sent (invitations with their temporary password),
+    /// newest first, at most `limit`; only those to `to` (an email address or phone number,
+    /// case-insensitive) when given. The same list `GET /outbox.json` shows on loopback.
+    pub async fn outbox(&self, to: Option<&str>, limit: u32) -> Result<Vec<OutboxMessage>, Error> {
+        Ok(self.core.store.messages(to, i64::from(limit)).await?)
     }
 
     /// Pool option emulating a pre-token-generation V2 trigger: copy these user attributes

@@ -1,7 +1,9 @@
-//! The HTTP surface: `POST /` for the JSON API and the per-pool `.well-known` documents.
+//! The HTTP surface: `POST /` for the JSON API, the per-pool `.well-known` documents and the
+//! developer's outbox (`/outbox`, loopback only).
 
 mod api;
 mod error;
+mod outbox;
 mod well_known;
 
 use axum::routing::{get, post};
@@ -15,9 +17,20 @@ use crate::service::Services;
 pub(crate) fn router(services: Services, api_guard: ApiGuard) -> Router {
     let api = Router::new()
         .route("/", post(api::handle))
-        .layer(middleware::from_fn_with_state(api_guard, exposure::guard));
+        .layer(middleware::from_fn_with_state(
+            api_guard.clone(),
+            exposure::guard,
+        ));
+    let developer = Router::new()
+        .route("/outbox", get(outbox::page))
+        .route("/outbox.json", get(outbox::json))
+        .layer(middleware::from_fn_with_state(
+            api_guard,
+            exposure::loopback_only,
+        ));
     Router::new()
         .merge(api)
+        .merge(developer)
         .route("/{pool_id}/.well-known/jwks.json", get(well_known::jwks))
         .route(
             "/{pool_id}/.well-known/openid-configuration",

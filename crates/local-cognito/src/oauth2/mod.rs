@@ -10,7 +10,7 @@ mod json;
 mod login;
 mod logout;
 mod new_password;
-mod page;
+pub(crate) mod page;
 mod request;
 mod revoke;
 mod session;

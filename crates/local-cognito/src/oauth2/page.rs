@@ -19,7 +19,7 @@ pub(super) const STYLESHEET: &str = include_str!("templates/hosted-ui.css");
 pub(super) const CSRF_COOKIE: &str = "XSRF-TOKEN";
 
 /// Escapes text for HTML element content and quoted attribute values.
-pub(super) fn escape(value: &str) -> String {
+pub(crate) fn escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         match c {
@@ -83,7 +83,7 @@ pub(super) fn form(
 
 /// An HTML response with the Hosted UI's security headers. Forms may post only to this
 /// listener, and the redirect after a sign-in only to `redirect_to`'s origin.
-pub(super) fn html(status: StatusCode, body: String, redirect_to: Option<&str>) -> Response {
+pub(crate) fn html(status: StatusCode, body: String, redirect_to: Option<&str>) -> Response {
     let form_action = match redirect_to.and_then(origin) {
         Some(origin) => format!("'self' {origin}"),
         None => "'self'".to_owned(),
@@ -106,7 +106,7 @@ pub(super) fn html(status: StatusCode, body: String, redirect_to: Option<&str>) 
 }
 
 /// No caching, no framing, no sniffing, no referrer.
-pub(super) fn secure_headers(headers: &mut HeaderMap) {
+pub(crate) fn secure_headers(headers: &mut HeaderMap) {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(

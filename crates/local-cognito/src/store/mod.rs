@@ -7,6 +7,7 @@ mod domains;
 mod groups;
 mod hosted_sessions;
 mod keys;
+mod outbox;
 mod pools;
 mod sessions;
 mod sign_in_failures;
@@ -22,6 +23,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 pub(crate) use codes::AuthorizationCode;
 pub(crate) use groups::Group;
 pub(crate) use hosted_sessions::HostedSession;
+pub use outbox::OutboxMessage;
 pub(crate) use sessions::Session;
 pub(crate) use tokens::{RefreshFamily, Replay, Rotation};
 pub(crate) use users::NewUser;

@@ -112,3 +112,16 @@ CREATE TABLE IF NOT EXISTS sign_in_failures (
     PRIMARY KEY (pool_id, name)
 );
 CREATE INDEX IF NOT EXISTS sign_in_failures_age ON sign_in_failures (locked_until);
+-- Messages Cognito would have sent (invitations with their temporary password), kept so a
+-- developer can read them offline (GET /outbox on loopback, LocalCognito::outbox). Only the
+-- newest few hundred are kept.
+CREATE TABLE IF NOT EXISTS outbox (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    pool_id     TEXT NOT NULL,
+    username    TEXT NOT NULL,
+    medium      TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    subject     TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    sent_at     INTEGER NOT NULL
+);

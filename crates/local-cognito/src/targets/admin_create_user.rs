@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::invitation::{self, Medium};
 use super::views::{self, UserView};
 use crate::crypto::{password, random};
 use crate::domain::attributes::{looks_like_email, validate_required, validate_writes, AttributeType};
@@ -22,6 +23,8 @@ pub(super) struct Request {
     user_attributes: Vec<AttributeType>,
     temporary_password: Option<String>,
     message_action: Option<String>,
+    #[serde(default)]
+    desired_delivery_mediums: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -32,17 +35,19 @@ pub(super) struct Response {
 
 pub(super) async fn handle(services: &Services, request: Request) -> Result<Response, CognitoError> {
     let pool = services.pool(&request.user_pool_id).await?;
-    // local-cognito sends no messages: SUPPRESS and the default behave alike, and RESEND only
-    // resets the temporary password of a user who has not signed in yet.
-    match request.message_action.as_deref() {
-        None | Some("SUPPRESS") => {}
-        Some("RESEND") => return resend(services, &pool, request).await,
+    // local-cognito delivers nothing: the invitation Cognito would send goes to the outbox
+    // (unless SUPPRESS); RESEND gives a user who has not signed in yet a new temporary password.
+    let mediums = mediums(&request.desired_delivery_mediums)?;
+    let suppress = match request.message_action.as_deref() {
+        None => false,
+        Some("SUPPRESS") => true,
+        Some("RESEND") => return resend(services, &pool, request, &mediums).await,
         Some(other) => {
             return Err(CognitoError::invalid_parameter(format!(
                 "Invalid MessageAction: {other}"
             )))
         }
-    }
+    };
     validate_writes(&pool, &request.user_attributes, true)?;
     let mut attributes: BTreeMap<String, String> = request
         .user_attributes
@@ -51,9 +56,27 @@ pub(super) async fn handle(services: &Services, request: Request) -> Result<Resp
         .collect();
     let (username, sub) = name_user(&pool, request.username, &mut attributes)?;
     validate_required(&pool, &attributes)?;
-    let hash = temporary_password_hash(&pool, request.temporary_password).await?;
+    let (temporary, hash) = temporary_password(&pool, request.temporary_password).await?;
     let user = new_user(services, &pool, (username, sub), hash, attributes);
-    insert(services, &pool, user).await
+    let response = insert(services, &pool, &user).await?;
+    if !suppress {
+        invitation::send(services, &user, &temporary, &mediums).await?;
+    }
+    Ok(response)
+}
+
+/// `DesiredDeliveryMediums`: each `EMAIL` or `SMS`.
+fn mediums(given: &[String]) -> Result<Vec<Medium>, CognitoError> {
+    given
+        .iter()
+        .map(|medium| match medium.as_str() {
+            "EMAIL" => Ok(Medium::Email),
+            "SMS" => Ok(Medium::Sms),
+            other => Err(CognitoError::invalid_parameter(format!(
+                "Invalid DesiredDeliveryMediums: {other}"
+            ))),
+        })
+        .collect()
 }
 
 /// The new user's username and `sub` (also written to `attributes`).
@@ -108,10 +131,10 @@ fn new_user(
 }
 
 /// Stores `user`, answering Cognito's error for a taken username (or email, in email pools).
-async fn insert(services: &Services, pool: &Pool, user: User) -> Result<Response, CognitoError> {
-    match services.store().insert_user(&user, email_alias(pool, &user).as_deref()).await? {
+async fn insert(services: &Services, pool: &Pool, user: &User) -> Result<Response, CognitoError> {
+    match services.store().insert_user(user, email_alias(pool, user).as_deref()).await? {
         NewUser::Saved => Ok(Response {
-            user: views::user(&user),
+            user: views::user(user),
         }),
         NewUser::Taken if pool.email_is_username() => Err(CognitoError::new(
             "UsernameExistsException",
@@ -124,11 +147,11 @@ async fn insert(services: &Services, pool: &Pool, user: User) -> Result<Response
     }
 }
 
-/// Hashes the given temporary password (checked against the policy) or a generated one.
-async fn temporary_password_hash(
+/// The given temporary password (checked against the policy) or a generated one, and its hash.
+async fn temporary_password(
     pool: &Pool,
     given: Option<String>,
-) -> Result<String, CognitoError> {
+) -> Result<(String, String), CognitoError> {
     let policy = &pool.settings.password_policy;
     let temporary = match given {
         Some(given) => {
@@ -137,15 +160,21 @@ async fn temporary_password_hash(
         }
         None => random::temporary_password(policy.minimum_length),
     };
-    password::hash(&temporary).await.map_err(|error| {
+    let hash = password::hash(&temporary).await.map_err(|error| {
         tracing::error!(%error, "password hashing failed");
         CognitoError::internal()
-    })
+    })?;
+    Ok((temporary, hash))
 }
 
 /// `MessageAction: RESEND`: a new temporary password (and validity) for an existing user who
 /// still has to change it.
-async fn resend(services: &Services, pool: &Pool, request: Request) -> Result<Response, CognitoError> {
+async fn resend(
+    services: &Services,
+    pool: &Pool,
+    request: Request,
+    mediums: &[Medium],
+) -> Result<Response, CognitoError> {
     let mut user = services.user(pool, &request.username).await?;
     if user.status != UserStatus::ForceChangePassword {
         return Err(CognitoError::new(
@@ -153,12 +182,14 @@ async fn resend(services: &Services, pool: &Pool, request: Request) -> Result<Re
             "Resend not possible. User has already confirmed their account.",
         ));
     }
-    user.password_hash = Some(temporary_password_hash(pool, request.temporary_password).await?);
+    let (temporary, hash) = temporary_password(pool, request.temporary_password).await?;
+    user.password_hash = Some(hash);
     let now = services.now();
     user.temp_password_expires_at =
         Some(now + pool.settings.password_policy.temporary_password_validity_days * 86_400);
     user.modified_at = now;
     services.store().save_user(&user, email_alias(pool, &user).as_deref()).await?;
+    invitation::send(services, &user, &temporary, mediums).await?;
     Ok(Response {
         user: views::user(&user),
     })

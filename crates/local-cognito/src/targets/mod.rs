@@ -2,6 +2,7 @@
 //! one module per operation, each a request type, a response type and a `handle` function.
 
 mod client_fields;
+mod invitation;
 mod views;
 
 use std::future::Future;

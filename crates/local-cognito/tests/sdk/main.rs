@@ -12,6 +12,7 @@ mod flow;
 mod helpers;
 mod hosted;
 mod lockout;
+mod outbox;
 mod persistence;
 mod rotation;
 mod secrets;

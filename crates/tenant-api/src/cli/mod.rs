@@ -1,6 +1,7 @@
 //! The `tenant-api` command line: serve, run the identity provider alone, manage users and
 //! tenants, migrate or check the database.
 
+mod outbox;
 mod tenants;
 mod users;
 
@@ -60,6 +61,19 @@ enum Command {
         #[command(subcommand)]
         command: tenants::TenantsCommand,
     },
+    /// Show what the embedded identity provider would have sent (invitations with their
+    /// temporary password), newest first.
+    Outbox {
+        /// Only messages to this email address.
+        #[arg(long)]
+        to: Option<String>,
+        /// At most this many messages.
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        /// Print JSON instead of one line per message.
+        #[arg(long)]
+        json: bool,
+    },
     /// Apply database migrations and exit.
     Migrate {
         /// Change nothing: check the database instead (SQLite's integrity check, or that
@@ -79,9 +93,10 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Serve | Command::Idp { .. } => crate::telemetry::init(config.log_format),
         // The check prints its result and nothing else (a slow integrity check would log).
         Command::Migrate { check: true } => {}
-        Command::Users { .. } | Command::Tenants { .. } | Command::Migrate { .. } => {
-            crate::telemetry::init_for_command(config.log_format)
-        }
+        Command::Users { .. }
+        | Command::Tenants { .. }
+        | Command::Outbox { .. }
+        | Command::Migrate { .. } => crate::telemetry::init_for_command(config.log_format),
     }
     match command {
         Command::Serve => serve(config).await,
@@ -101,6 +116,9 @@ pub async fn run() -> anyhow::Result<()> {
         }
         Command::Users { command } => users::run(&config, command).await,
         Command::Tenants { command } => tenants::run(&config, command).await,
+        Command::Outbox { to, limit, json } => {
+            outbox::run(&config, to.as_deref(), limit, json).await
+        }
         Command::Migrate { check: false } => {
             crate::store::connect(&config.database_url, true)
                 .await

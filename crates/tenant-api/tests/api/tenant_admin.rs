@@ -518,3 +518,60 @@ async fn a_member_proven_by_membership_is_served_about_as_fast_as_one_proven_by_
     assert!(m < a * 3, "membership proof {m:?} vs attribute proof {a:?}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_invited_person_reads_the_invitation_in_the_outbox_and_signs_in_with_it() {
+    let app = spawn_app().await;
+    let (alice, _) = member_of(&app, "alice@example.com", "acme").await;
+    let invited = invite(&app, &alice, "acme", "Fay@Example.com").await;
+    assert_eq!(invited.status(), StatusCode::CREATED);
+
+    // The operator's command reads the embedded provider's outbox while the server runs.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tenant-api"))
+        .args(["outbox", "--to", "fay@example.com", "--json"])
+        .env_clear()
+        .env("DATA_DIR", &app.data_dir)
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let messages: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(messages.len(), 1, "one invitation: {messages:?}");
+    let body = messages[0]["body"].as_str().unwrap();
+    let temporary = body
+        .rsplit("temporary password is ")
+        .next()
+        .unwrap()
+        .trim_end_matches('.');
+
+    let challenge: Value = app
+        .post_json(
+            "/api/user/login",
+            json!({"email": "fay@example.com", "password": temporary}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(challenge["challenge"], "NEW_PASSWORD_REQUIRED");
+    let tokens = app
+        .post_json(
+            "/api/user/new-password",
+            json!({"email": "fay@example.com", "new_password": PASSWORD, "session": challenge["session"]}),
+        )
+        .await;
+    assert_eq!(tokens.status(), StatusCode::OK);
+    let tokens: Value = tokens.json().await.unwrap();
+    let fay = Session {
+        email: "fay@example.com".into(),
+        access: tokens["access_token"].as_str().unwrap().to_owned(),
+        id: tokens["id_token"].as_str().unwrap().to_owned(),
+        refresh: tokens["refresh_token"].as_str().unwrap().to_owned(),
+    };
+    assert_eq!(items_status(&app, &fay, "acme").await, StatusCode::OK);
+    app.stop().await;
+}
