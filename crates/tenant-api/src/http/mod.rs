@@ -16,6 +16,7 @@ pub mod items;
 pub mod metrics;
 mod middleware;
 pub mod openapi;
+pub mod own_tenants;
 pub mod pagination;
 mod request_id;
 mod routes;

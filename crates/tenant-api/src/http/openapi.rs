@@ -22,6 +22,7 @@ use crate::state::AppState;
         `{code, message}`."),
     paths(
         super::user::login, super::user::new_password, super::user::refresh, super::user::logout,
+        super::own_tenants::list,
         super::items::list, super::items::create, super::items::read, super::items::rename,
         super::items::remove, super::items::me, super::items::tenant,
         super::alerts::list, super::alerts::create, super::alerts::read, super::alerts::remove,

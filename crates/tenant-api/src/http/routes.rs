@@ -6,7 +6,8 @@ use axum::routing::MethodRouter;
 use axum::Router;
 
 use super::{
-    alerts, auth, console, health, items, metrics, middleware, openapi, tenant_admin, user,
+    alerts, auth, console, health, items, metrics, middleware, openapi, own_tenants, tenant_admin,
+    user,
 };
 use crate::config::Config;
 use crate::state::AppState;
@@ -15,6 +16,7 @@ use crate::state::AppState;
 pub fn router(state: AppState, config: &Config) -> Router {
     let api = Router::new()
         .merge(user::router())
+        .merge(own_tenants::router())
         .merge(auth::router())
         .merge(items::router())
         .merge(alerts::router())

@@ -1,7 +1,8 @@
 //! Memberships: the [`MembershipStore`] contract and its SQL, one text for SQLite and
 //! PostgreSQL, run by `sqlite/memberships.rs` and `postgres/memberships.rs`. Every statement
 //! on tenant data filters on `tenant_id = $1` (and on PostgreSQL runs scoped to that tenant);
-//! only the per-person tenant count and the tenant directory are read outside any tenant.
+//! only the per-person tenant count and the tenant directory are read outside any tenant, and
+//! a person's own memberships in their own scope.
 
 use async_trait::async_trait;
 
@@ -60,6 +61,10 @@ pub trait MembershipStore: Send + Sync + 'static {
     /// Removes a member (recording the removal, so their home attribute no longer admits
     /// them); [`StoreError::LastAdmin`] if they are the last active admin.
     async fn remove_member(&self, tenant: &ScopedTenant, sub: &str) -> Result<(), StoreError>;
+    /// Every membership of `sub`, in every tenant, by tenant (at most [`OWN_MEMBERSHIPS_MAX`]):
+    /// what a person may switch between. On PostgreSQL it is read in the person's own scope
+    /// (`app.sub`), under which row-level security admits their own rows and no one else's.
+    async fn own_memberships(&self, sub: &str) -> Result<Vec<Membership>, StoreError>;
     /// How many tenants `sub` has a membership of (not tenant data: a count per person).
     async fn tenant_count(&self, sub: &str) -> Result<i64, StoreError>;
     /// A page of the tenant directory (every tenant that has or had members), oldest first:
@@ -134,6 +139,13 @@ pub(super) const SET_STATE: &str = concat!(
 pub(super) const REMOVE_MEMBER: &str = concat!(
     "DELETE FROM memberships WHERE tenant_id = $1 AND sub = $2 AND ",
     keeps_an_admin!()
+);
+/// How many of a person's memberships [`MembershipStore::own_memberships`] returns.
+pub(crate) const OWN_MEMBERSHIPS_MAX: i64 = 200;
+pub(super) const OWN_MEMBERSHIPS: &str = concat!(
+    "SELECT ",
+    member_columns!(),
+    " FROM memberships WHERE sub = $1 ORDER BY tenant_id LIMIT $2"
 );
 pub(super) const TENANT_COUNT: &str = "SELECT tenants FROM member_counts WHERE sub = $1";
 pub(super) const LIST_TENANTS: &str = "SELECT id, tenant_id, members, created_at \

@@ -10,7 +10,7 @@ use std::time::Duration;
 use moka::future::Cache;
 
 use super::{ScopedTenant, TenantError};
-use crate::domain::membership::{Joined, MemberState, Standing};
+use crate::domain::membership::{Joined, MemberState, Membership, Standing};
 use crate::domain::tenant::TenantId;
 use crate::store::{MembershipStore, StoreError};
 
@@ -79,6 +79,14 @@ impl Memberships {
             }
             Standing::Unknown | Standing::Removed => Err(TenantError::NotProven),
         }
+    }
+
+    /// Every membership of `sub`, by tenant (read each time: it is asked for once per page).
+    pub(super) async fn own(&self, sub: &str) -> Result<Vec<Membership>, TenantError> {
+        self.store
+            .own_memberships(sub)
+            .await
+            .map_err(|e| unavailable(&e))
     }
 
     /// Drops the cached standing of `sub` in `tenant` (after a change made here).

@@ -19,6 +19,7 @@ use cognito_verify::{CognitoClaims, TokenUse};
 
 use crate::cognito::CognitoError;
 use crate::config::{TenancyConfig, TenantMode};
+use crate::domain::membership::{Joined, Membership};
 use crate::domain::tenant::{TenantId, TenantIdError};
 
 pub use membership::{Memberships, STANDING_TTL};
@@ -49,6 +50,15 @@ pub enum TenantError {
     /// saturated): not a refusal, so try again shortly.
     #[error("Tenant could not be verified right now; try again shortly")]
     Unavailable,
+}
+
+/// A tenant a person may use, as [`TenantResolver::own_tenants`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnTenant {
+    /// Their membership of it (role and state).
+    pub membership: Membership,
+    /// Whether it is their home tenant (their `custom:tenant_id`).
+    pub home: bool,
 }
 
 /// What the request says about its tenant.
@@ -200,6 +210,50 @@ impl TenantResolver {
             .as_deref()
             .and_then(|tenant| TenantId::parse(tenant).ok())
             .map(ScopedTenant::settled))
+    }
+
+    /// The tenants the bearer of `claims` may switch between, by tenant: their home tenant
+    /// (its membership row written now if it was not yet, as on its first request) and, except
+    /// in claim mode, every tenant they have a membership of, suspended ones included (marked
+    /// so). A home row whose tenant the user's attribute no longer names is left out, as are
+    /// tenants they were removed from. Empty with tenancy off.
+    pub async fn own_tenants(
+        &self,
+        claims: &CognitoClaims,
+        token: &str,
+    ) -> Result<Vec<OwnTenant>, TenantError> {
+        if !self.config.enabled {
+            return Ok(Vec::new());
+        }
+        let own = self.proven_tenant(claims, token).await?;
+        let home = own
+            .tenant
+            .as_deref()
+            .and_then(|tenant| TenantId::parse(tenant).ok());
+        let sub = claims.sub();
+        let mut rows = self.members.own(sub).await?;
+        if let Some(home) = &home {
+            if !rows.iter().any(|m| &m.tenant_id == home) {
+                match self
+                    .members
+                    .admit(home, sub, own.email.as_deref(), true)
+                    .await
+                {
+                    Ok(()) => rows = self.members.own(sub).await?,
+                    Err(TenantError::NotProven) => {}
+                    Err(other) => return Err(other),
+                }
+            }
+        }
+        let claim_mode = self.config.mode == TenantMode::Claim;
+        Ok(rows
+            .into_iter()
+            .map(|membership| OwnTenant {
+                home: home.as_ref() == Some(&membership.tenant_id),
+                membership,
+            })
+            .filter(|t| t.home || (!claim_mode && t.membership.via != Joined::Home))
+            .collect())
     }
 
     /// The user's tenant (and email) from the token's claims, or else from Cognito (access

@@ -575,3 +575,85 @@ async fn an_invited_person_reads_the_invitation_in_the_outbox_and_signs_in_with_
     assert_eq!(items_status(&app, &fay, "acme").await, StatusCode::OK);
     app.stop().await;
 }
+
+/// The caller's tenants as `GET /api/user/tenants` lists them: (tenant, role, state, home).
+async fn own_tenants(app: &TestApp, who: &Session) -> Vec<(String, String, String, bool)> {
+    let rows: Vec<Value> = app
+        .authed(Method::GET, "/api/user/tenants", &who.access, None)
+        .json_value()
+        .await;
+    rows.iter()
+        .map(|t| {
+            let text = |k: &str| t[k].as_str().unwrap().to_owned();
+            (
+                text("tenant"),
+                text("role"),
+                text("state"),
+                t["home"] == true,
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_person_lists_the_tenants_they_may_switch_between() {
+    let app = spawn_app().await;
+    let (alice, _) = member_of(&app, "alice@example.com", "acme").await;
+    let (_, _) = member_of(&app, "bob@example.com", "beta").await;
+    // Dave has never made a request: listing writes his home membership, as a first request does.
+    let dave = app.signed_in_user("dave@example.com", "globex").await;
+    let home = |role: &str| {
+        (
+            "globex".to_owned(),
+            role.to_owned(),
+            "active".to_owned(),
+            true,
+        )
+    };
+    assert_eq!(own_tenants(&app, &dave).await, [home("admin")]);
+
+    let invited = invite(&app, &alice, "acme", "dave@example.com").await;
+    assert_eq!(invited.status(), StatusCode::CREATED);
+    let acme = |state: &str| {
+        (
+            "acme".to_owned(),
+            "member".to_owned(),
+            state.to_owned(),
+            false,
+        )
+    };
+    assert_eq!(
+        own_tenants(&app, &dave).await,
+        [acme("invited"), home("admin")]
+    );
+    assert_eq!(items_status(&app, &dave, "acme").await, StatusCode::OK);
+    assert_eq!(
+        own_tenants(&app, &dave).await,
+        [acme("active"), home("admin")]
+    );
+
+    let suspend = format!("/api/tenant/members/{}/suspend", own_sub(&app, &dave).await);
+    let suspended = app
+        .authed(Method::POST, &suspend, &alice.access, Some("acme"))
+        .sent()
+        .await;
+    assert_eq!(suspended.status(), StatusCode::OK);
+    assert_eq!(
+        own_tenants(&app, &dave).await,
+        [acme("suspended"), home("admin")],
+        "a suspended tenant is listed as such"
+    );
+    // Nothing of beta, where dave has no membership; no tenant header is needed or used.
+    assert!(!own_tenants(&app, &dave).await.iter().any(|t| t.0 == "beta"));
+    let unauthenticated = app.request(Method::GET, "/api/user/tenants").sent().await;
+    assert_eq!(unauthenticated.status(), StatusCode::UNAUTHORIZED);
+    app.stop().await;
+}
+
+async fn own_sub(app: &TestApp, who: &Session) -> String {
+    let me: Value = app
+        .authed(Method::GET, "/api/items/me", &who.access, None)
+        .json_value()
+        .await;
+    me["sub"].as_str().unwrap().to_owned()
+}

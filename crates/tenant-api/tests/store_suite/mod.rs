@@ -326,6 +326,42 @@ pub async fn invites_are_idempotent_and_activated_on_first_use(db: TestStores) {
     );
 }
 
+pub async fn a_person_reads_their_own_memberships_in_every_tenant_and_no_one_elses(db: TestStores) {
+    let members = &db.stores.memberships;
+    let (a, b, c) = (tenant("a"), tenant("b"), tenant("c"));
+    members.admit_home(&b, "s1", "one@x.io").await.unwrap();
+    members.admit_home(&b, "s2", "two@x.io").await.unwrap();
+    members
+        .invite(&a, "s1", &email("one@x.io"), Role::Member)
+        .await
+        .unwrap();
+    members.admit_home(&c, "s2", "two@x.io").await.unwrap();
+    members.activate(&a, "s1").await.unwrap();
+    members
+        .set_state(&a, "s1", MemberState::Suspended)
+        .await
+        .unwrap();
+    let own: Vec<(String, Role, MemberState)> = members
+        .own_memberships("s1")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| {
+            assert_eq!(m.sub, "s1");
+            (m.tenant_id.as_str().to_owned(), m.role, m.state)
+        })
+        .collect();
+    assert_eq!(
+        own,
+        [
+            ("a".to_owned(), Role::Member, MemberState::Suspended),
+            ("b".to_owned(), Role::Admin, MemberState::Active),
+        ],
+        "by tenant, with role and state; never s2's rows"
+    );
+    assert!(members.own_memberships("nobody").await.unwrap().is_empty());
+}
+
 pub async fn the_last_active_admin_stays(db: TestStores) {
     let members = &db.stores.memberships;
     let a = tenant("a");
@@ -719,6 +755,13 @@ macro_rules! store_suite {
         #[tokio::test]
         async fn invites_are_idempotent_and_activated_on_first_use() {
             $crate::store_suite::invites_are_idempotent_and_activated_on_first_use(
+                $connect().await,
+            )
+            .await;
+        }
+        #[tokio::test]
+        async fn a_person_reads_their_own_memberships_in_every_tenant_and_no_one_elses() {
+            $crate::store_suite::a_person_reads_their_own_memberships_in_every_tenant_and_no_one_elses(
                 $connect().await,
             )
             .await;

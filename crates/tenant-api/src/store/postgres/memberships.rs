@@ -1,7 +1,8 @@
 //! [`MembershipStore`] on PostgreSQL: the shared membership SQL (`store/memberships.rs`), each
 //! tenant statement in its tenant's scoped transaction (row-level security admits only that
 //! tenant's memberships, removals and the triggers' writes to them), rows read through
-//! tokio-postgres. The per-person tenant count is not tenant data and is read unscoped.
+//! tokio-postgres. The per-person tenant count is not tenant data and is read unscoped; a
+//! person's own memberships are read in their own scope (`app.sub`).
 
 use async_trait::async_trait;
 use tokio_postgres::Row;
@@ -14,7 +15,8 @@ use crate::domain::page::{Page, PageRequest};
 use crate::domain::tenant::TenantId;
 use crate::store::memberships::{
     refused, ACTIVATE, ADMIT_HOME, GET_MEMBERSHIP, INVITE, LIST_MEMBERS, LIST_TENANTS,
-    REMOVE_MEMBER, SET_ROLE, SET_STATE, STANDING, TENANT_COUNT,
+    OWN_MEMBERSHIPS, OWN_MEMBERSHIPS_MAX, REMOVE_MEMBER, SET_ROLE, SET_STATE, STANDING,
+    TENANT_COUNT,
 };
 use crate::store::{returned, MembershipStore, StoreError};
 use crate::tenancy::ScopedTenant;
@@ -109,6 +111,12 @@ impl MembershipStore for PgStore {
             return Err(refused(self.get_membership(tenant, sub).await.is_ok()));
         }
         Ok(())
+    }
+
+    async fn own_memberships(&self, sub: &str) -> Result<Vec<Membership>, StoreError> {
+        let params: Params = &[&sub, &OWN_MEMBERSHIPS_MAX];
+        let done = self.as_person(sub, OWN_MEMBERSHIPS, params).await?;
+        done.rows.iter().map(membership).collect()
     }
 
     async fn tenant_count(&self, sub: &str) -> Result<i64, StoreError> {

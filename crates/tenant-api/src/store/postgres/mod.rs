@@ -45,6 +45,9 @@ use pool::{Conn, Pool};
 /// transaction, so a pooled connection never carries one request's tenant into the next.
 const BEGIN: &str = "BEGIN";
 const SET_TENANT: &str = "SELECT set_config('app.tenant_id', $1, true)";
+/// The person scope: row-level security admits a person's own memberships in every tenant
+/// (migration 0012), and nothing else of any tenant.
+const SET_PERSON: &str = "SELECT set_config('app.sub', $1, true)";
 const COMMIT: &str = "COMMIT";
 
 /// A parameter list of a statement.
@@ -111,13 +114,7 @@ impl PgStore {
         sql: &'static str,
         params: Params<'_>,
     ) -> Result<Done, StoreError> {
-        self.availability
-            .run(async {
-                let mut lease = self.pool.get().await?;
-                let done = pipelined(lease.conn(), SET_TENANT, tenant.as_str(), sql, params).await;
-                lease.finished();
-                Ok(done?)
-            })
+        self.in_scope(SET_TENANT, tenant.as_str(), sql, params)
             .await
     }
 
@@ -131,6 +128,35 @@ impl PgStore {
     ) -> Result<Vec<T>, StoreError> {
         let done = self.scoped(tenant, sql, params).await?;
         done.rows.iter().map(convert).collect()
+    }
+
+    /// Runs one statement in a transaction scoped to the person `sub` (no tenant): one round
+    /// trip, as [`Self::scoped`].
+    async fn as_person(
+        &self,
+        sub: &str,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<Done, StoreError> {
+        self.in_scope(SET_PERSON, sub, sql, params).await
+    }
+
+    /// `sql` in a transaction whose `scope` setting is `value`, on a pooled connection.
+    async fn in_scope(
+        &self,
+        scope: &'static str,
+        value: &str,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<Done, StoreError> {
+        self.availability
+            .run(async {
+                let mut lease = self.pool.get().await?;
+                let done = pipelined(lease.conn(), scope, value, sql, params).await;
+                lease.finished();
+                Ok(done?)
+            })
+            .await
     }
 
     /// [`Self::scoped`] for a statement without rows: the rows it affected.
@@ -171,7 +197,7 @@ impl Ping for PgStore {
     }
 }
 
-/// `BEGIN`; `scope` (the tenant setting, given `tenant`); the statement; `COMMIT`, sent in one
+/// `BEGIN`; `scope` (the tenant or person setting, given `tenant`); the statement; `COMMIT`, sent in one
 /// write and answered in one round trip.
 ///
 /// The four requests are issued concurrently on one client: `futures::join!` polls them in

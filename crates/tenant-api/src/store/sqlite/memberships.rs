@@ -15,7 +15,8 @@ use crate::domain::page::{Page, PageRequest};
 use crate::domain::tenant::TenantId;
 use crate::store::memberships::{
     refused, ACTIVATE, ADMIT_HOME, GET_MEMBERSHIP, INVITE, LIST_MEMBERS, LIST_TENANTS,
-    REMOVE_MEMBER, SET_ROLE, SET_STATE, STANDING, TENANT_COUNT,
+    OWN_MEMBERSHIPS, OWN_MEMBERSHIPS_MAX, REMOVE_MEMBER, SET_ROLE, SET_STATE, STANDING,
+    TENANT_COUNT,
 };
 use crate::store::{MembershipStore, StoreError};
 use crate::tenancy::ScopedTenant;
@@ -27,7 +28,7 @@ impl MembershipStore for SqliteStore {
             conn.prepare_cached(STANDING)?
                 .query_row(params![tenant.as_str(), sub], |row| {
                     if row.get_ref(0)?.as_i64_or_null()?.is_some() {
-                        return Ok(Standing::Member(membership_from(row, tenant)?));
+                        return Ok(Standing::Member(membership_from(row, tenant.id())?));
                     }
                     Ok(if row.get::<_, bool>(9)? {
                         Standing::Removed
@@ -107,7 +108,7 @@ impl MembershipStore for SqliteStore {
                     filter.state.map(MemberState::as_str),
                     page.fetch_limit()
                 ],
-                |row| membership_from(row, tenant),
+                |row| membership_from(row, tenant.id()),
             )?;
             rows.collect()
         })?;
@@ -148,6 +149,19 @@ impl MembershipStore for SqliteStore {
         Ok(())
     }
 
+    async fn own_memberships(&self, sub: &str) -> Result<Vec<Membership>, StoreError> {
+        self.read(|conn| {
+            let mut statement = conn.prepare_cached(OWN_MEMBERSHIPS)?;
+            let rows = statement.query_map(params![sub, OWN_MEMBERSHIPS_MAX], |row| {
+                let tenant = row.get_ref(1)?.as_str()?;
+                let tenant = TenantId::parse(tenant)
+                    .map_err(|_| invalid(1, Type::Text, "stored tenant id is not valid"))?;
+                membership_from(row, &tenant)
+            })?;
+            rows.collect()
+        })
+    }
+
     async fn tenant_count(&self, sub: &str) -> Result<i64, StoreError> {
         let count = self.read(|conn| {
             conn.prepare_cached(TENANT_COUNT)?
@@ -181,7 +195,7 @@ impl SqliteStore {
         self.read(|conn| {
             conn.prepare_cached(GET_MEMBERSHIP)?
                 .query_row(params![tenant.as_str(), sub], |row| {
-                    membership_from(row, tenant)
+                    membership_from(row, tenant.id())
                 })
                 .optional()
         })?
@@ -201,7 +215,7 @@ impl SqliteStore {
             .write(move |c| {
                 let params = named_params! {"$1": scope.as_str(), "$2": who, "$3": value, "$4": at};
                 let mut statement = c.prepare_cached(sql)?;
-                let rows = statement.query_map(params, |row| membership_from(row, &scope))?;
+                let rows = statement.query_map(params, |row| membership_from(row, scope.id()))?;
                 Ok(rows.collect::<Result<Vec<_>, _>>()?)
             })
             .await?;
@@ -213,13 +227,13 @@ impl SqliteStore {
 }
 
 /// Columns: id, tenant_id, sub, email, role, state, via, created_at, updated_at.
-fn membership_from(row: &Row<'_>, tenant: &ScopedTenant) -> rusqlite::Result<Membership> {
+fn membership_from(row: &Row<'_>, tenant: &TenantId) -> rusqlite::Result<Membership> {
     let role = row.get_ref(4)?.as_str()?;
     let state = row.get_ref(5)?.as_str()?;
     let via = row.get_ref(6)?.as_str()?;
     Ok(Membership {
         id: row.get(0)?,
-        tenant_id: tenant.id().clone(),
+        tenant_id: tenant.clone(),
         sub: row.get(2)?,
         email: row.get(3)?,
         role: role
