@@ -7,70 +7,14 @@
 // of each state lands in $SCREENSHOTS.
 import http from "node:http";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { app, shots, createUser, launch, signIn as signInAs } from "./lib.mjs";
 
-const app = process.env.APP_URL;
-const idp = process.env.IDP_URL;
-const pool = process.env.POOL_ID;
-const shots = process.env.SCREENSHOTS;
-const temporary = "Temp-Passw0rd!";
-const permanent = "New-Passw0rd!";
-
-async function createUser(email, tenant) {
-  const response = await fetch(idp, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": "AWSCognitoIdentityProviderService.AdminCreateUser",
-    },
-    body: JSON.stringify({
-      UserPoolId: pool, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS",
-      UserAttributes: [{ Name: "email", Value: email }, { Name: "custom:tenant_id", Value: tenant }],
-    }),
-  });
-  assert.equal(response.status, 200, await response.text());
-}
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
+const steps = { "signed-out": "1-signed-out", "hosted-ui-sign-in": "2-hosted-ui-sign-in", "new-password": "3-new-password" };
 
 /** Signs `email` in on / with the temporary password, choosing the permanent one. */
-async function signIn(email, tenant, shot) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const problems = [];
-  page.on("console", (m) => {
-    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(m.text());
-  });
-  page.on("response", (r) => {
-    if (r.status() >= 400 && r.status() !== 401 && !r.url().endsWith("/favicon.ico")) problems.push(`${r.status()} ${r.url()}`);
-  });
-  page.on("pageerror", (e) => problems.push(String(e)));
-  const apiCalls = [];
-  page.on("request", (r) => {
-    if (r.url().startsWith(app + "/api/")) apiCalls.push(r.headers());
-  });
-  await page.goto(app + "/");
-  await page.getByRole("button", { name: "Sign in" }).waitFor();
-  if (shot) await page.screenshot({ path: `${shots}/1-signed-out.png`, fullPage: true });
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(temporary);
-  if (shot) await page.screenshot({ path: `${shots}/2-hosted-ui-sign-in.png`, fullPage: true });
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByLabel("Confirm new password").waitFor();
-  await page.getByLabel("New password", { exact: true }).fill(permanent);
-  await page.getByLabel("Confirm new password").fill(permanent);
-  if (shot) await page.screenshot({ path: `${shots}/3-new-password.png`, fullPage: true });
-  await page.getByRole("button", { name: /Change password/ }).click();
-  await page.waitForURL(app + "/");
-  await page.locator("#fact-tenant").filter({ hasText: tenant }).waitFor();
-  assert.equal(await page.locator("#fact-email").textContent(), email);
-  assert.deepEqual(problems, []);
-  return { context, page, apiCalls };
+function signIn(email, tenant, shot) {
+  return signInAs(browser, email, tenant, { shot: shot ? (step) => steps[step] : undefined });
 }
 
 /** The browser context's session cookie (as the server set it), for replay from outside. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The console at / in a real browser: installs Debian's Chromium and playwright-core if missing,
 # starts tenant-api on its embedded defaults (fresh data directory, loopback, ephemeral ports)
-# and runs console.mjs. Screenshots land in $SCREENSHOTS (default: target/console-screenshots).
+# and runs console.mjs, then members.mjs (tenant admins, the outbox, switching tenants). Screenshots land in $SCREENSHOTS (default: target/console-screenshots).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
@@ -30,3 +30,4 @@ export IDP_URL="$(sed -n 's/^  Embedded Cognito at \([^ ]*\) (pool \([^,]*\),.*/
 export POOL_ID="$(sed -n 's/^  Embedded Cognito at \([^ ]*\) (pool \([^,]*\),.*/\2/p' "$log")"
 [ -n "$APP_URL" ] && [ -n "$POOL_ID" ] || { cat "$log"; exit 1; }
 node "$here/console.mjs"
+node "$here/members.mjs"

@@ -42,6 +42,11 @@ pub struct SignedIn {
     pub return_to: String,
     /// Seconds until the session ends at the latest.
     pub max_age: i64,
+    /// The person's verified id token and its claims (for the audit log's record of the
+    /// sign-in; neither leaves the server).
+    pub id_token: String,
+    /// The id token's claims.
+    pub claims: CognitoClaims,
 }
 
 impl Bff {
@@ -137,6 +142,8 @@ impl Bff {
             session_id,
             return_to: login.return_to,
             max_age: self.inner.max_lifetime,
+            id_token: tokens.id_token.unwrap_or_default(),
+            claims,
         })
     }
 

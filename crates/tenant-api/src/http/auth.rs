@@ -12,8 +12,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{AppJson, AppQuery, CSRF_HEADER};
+use super::request_id;
+use crate::account_audit;
 use crate::bff::{Bff, CookieKind, LOGIN_MAX_AGE_SECS};
+use crate::domain::membership::AuditAction;
 use crate::state::AppState;
+use crate::tenancy::ScopedTenant;
 
 /// The `/auth/*` routes.
 pub fn router() -> Router<AppState> {
@@ -100,6 +104,9 @@ async fn callback(
     let login_cookie = CookieKind::Login.read(&headers, origin.https);
     match bff.finish_login(login_cookie, state_param, code).await {
         Ok(signed_in) => {
+            let (action, request_id) = (AuditAction::SignedIn, request_id::of(&headers));
+            let (claims, token) = (&signed_in.claims, &signed_in.id_token);
+            account_audit::record(&state, claims, token, action, Some("browser"), request_id).await;
             let session = CookieKind::Session.set(
                 origin.https,
                 &signed_in.session_id,
@@ -200,7 +207,12 @@ async fn logout(
         return Err(ApiError::CsrfHeaderRequired);
     }
     if let Some(id) = CookieKind::Session.read(&headers, origin.https) {
+        let (action, request_id) = (AuditAction::SignedOut, request_id::of(&headers));
+        let person = signed_in_person(&state, bff, id, request_id).await;
         bff.logout(id).await?;
+        if let Some((sub, home)) = person {
+            account_audit::record_in(&state, home.as_ref(), &sub, action, None, request_id).await;
+        }
     }
     let target = bff.logout_url(&origin.landing);
     let clear = CookieKind::Session.clear(origin.https);
@@ -210,6 +222,21 @@ async fn logout(
         return Ok(response);
     }
     Ok(redirect(&target, &[clear]))
+}
+
+/// Who the session `id` belongs to and their home tenant, read before the logout ends the
+/// session (and with it the token that reads them); `None` for a session already over.
+async fn signed_in_person(
+    state: &AppState,
+    bff: &Bff,
+    id: &str,
+    request_id: &str,
+) -> Option<(String, Option<ScopedTenant>)> {
+    let session = bff.active(id).await.ok()?;
+    let token = &session.access_token;
+    let claims = state.access_verifier.verify(token).await.ok()?;
+    let home = account_audit::home(state, &claims, token, AuditAction::SignedOut, request_id).await;
+    Some((claims.sub().to_owned(), home))
 }
 
 /// `303 See Other` to `location`, setting `cookies`; never cached.

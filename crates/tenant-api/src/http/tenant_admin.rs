@@ -98,7 +98,7 @@ pub struct AuditOut {
     /// `sub` of the member acted on (the person themself, for `user.*`).
     pub target: String,
     /// The new role (`member.invited`, `member.role_changed`), `cognito_user_deleted`, or how a
-    /// person signed in (`password`, `new_password`).
+    /// person signed in (`password`, `new_password`, `browser` for the BFF).
     pub detail: Option<String>,
     /// The `X-Request-Id` of the request that acted.
     pub request_id: String,

@@ -187,6 +187,32 @@ async fn a_browser_signs_in_uses_the_api_by_cookie_and_signs_out_everywhere() {
         .sent()
         .await;
     assert_error(replayed, StatusCode::UNAUTHORIZED, "session_required").await;
+
+    // Both ends of the browser session are in her home tenant's audit log.
+    let scope = tenant_api::tenancy::ScopedTenant::unproven_for_tests(
+        tenant_api::domain::tenant::TenantId::parse("acme").unwrap(),
+    );
+    let page = tenant_api::domain::page::PageRequest::parse(Some(50), None).unwrap();
+    let logged: Vec<(String, Option<String>)> = app
+        .state
+        .stores
+        .audit
+        .list_audit(&scope, page)
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|e| (e.action, e.detail))
+        .collect();
+    assert_eq!(
+        logged,
+        [
+            ("user.signed_in".to_owned(), Some("browser".to_owned())),
+            ("user.signed_out".to_owned(), None),
+        ],
+        "the sign-in through the callback and the sign-out (the second authorize answer was \
+         never taken to the callback)"
+    );
     app.stop().await;
 }
 

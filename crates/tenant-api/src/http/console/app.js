@@ -3,11 +3,15 @@
 // the HttpOnly session cookie and the X-CSRF header. Without it, the page signs in through the
 // Hosted UI itself (authorization code + PKCE S256 + state) and calls the API with the access
 // token, kept in memory only; the PKCE verifier and state wait in sessionStorage meanwhile.
+// A person with several tenants switches between them (header mode); a tenant's active admin
+// also sees its members (invite, change role, suspend, reactivate, remove) and its audit log.
 "use strict";
 
 const PAGE_SIZE = 10;
-const session = { settings: null, tokens: null, claims: null, tenant: null };
-const pages = { items: [null], alerts: [null] };
+const session = { settings: null, tokens: null, claims: null, tenant: null, tenants: [] };
+const pages = { items: [null], alerts: [null], members: [null], audit: [null] };
+// Member emails by sub, from the member list, so the audit log can name people.
+const emails = new Map();
 
 const $ = (id) => document.getElementById(id);
 
@@ -98,6 +102,8 @@ function describeError(status, body) {
   if (code === "tenant_mismatch") return "Access denied: your account does not belong to tenant \u201c" + session.tenant + "\u201d.";
   if (code === "tenant_not_proven") return "Access denied: your tenant could not be verified. Ask an administrator to check your account.";
   if (code === "tenant_required") return "Your account has no tenant yet. Ask an administrator to assign one.";
+  if (code === "tenant_suspended") return "Access to this tenant was suspended. Ask one of its admins to reactivate you.";
+  if (code === "not_tenant_admin") return "Only the tenant's admins can do that.";
   if (body && body.message) return body.message;
   return "The request failed (HTTP " + status + ").";
 }
@@ -138,15 +144,22 @@ function row(name, meta, buttons) {
   return li;
 }
 
+const lists = {
+  items: { path: "/api/items/", row: (item) => itemRow(item) },
+  alerts: { path: "/api/alerts/", row: (alert) => alertRow(alert) },
+  members: { path: "/api/tenant/members", row: (member) => memberRow(member) },
+  audit: { path: "/api/tenant/audit", row: (entry) => auditRow(entry) },
+};
+
 async function loadList(kind) {
   const cursors = pages[kind];
   const cursor = cursors[cursors.length - 1];
   const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
   if (cursor) query.set("cursor", cursor);
-  const { data, next } = await api("GET", "/api/" + kind + "/?" + query.toString());
+  const { data, next } = await api("GET", lists[kind].path + "?" + query.toString());
   const list = $(kind);
-  list.replaceChildren(...data.map(kind === "items" ? itemRow : alertRow));
-  show(kind + "-empty", data.length === 0 && cursors.length === 1);
+  list.replaceChildren(...data.map(lists[kind].row));
+  if ($(kind + "-empty")) show(kind + "-empty", data.length === 0 && cursors.length === 1);
   show(kind + "-first", cursors.length > 1);
   const nextButton = $(kind + "-next");
   nextButton.hidden = !next;
@@ -181,23 +194,136 @@ function alertRow(alert) {
   return row(alert.title, alert.severity + " \u00b7 " + state, buttons);
 }
 
+const ACTIONS = {
+  "member.invited": (e) => "invited " + who(e.target) + (e.detail ? " as " + e.detail : ""),
+  "member.role_changed": (e) => "made " + who(e.target) + " " + (e.detail === "admin" ? "an admin" : "a member"),
+  "member.suspended": (e) => "suspended " + who(e.target),
+  "member.reactivated": (e) => "reactivated " + who(e.target),
+  "member.removed": (e) => "removed " + who(e.target) + (e.detail === "cognito_user_deleted" ? " (account deleted)" : ""),
+  "user.signed_in": () => "signed in",
+  "user.signed_out": () => "signed out",
+};
+
+function who(sub) {
+  return sub === session.claims.sub ? "you" : emails.get(sub) || sub;
+}
+
+function auditRow(entry) {
+  const text = (ACTIONS[entry.action] || ((e) => e.action + " " + who(e.target)))(entry);
+  const actor = entry.actor_sub === session.claims.sub ? "You" : emails.get(entry.actor_sub) || entry.actor_sub;
+  const li = row(actor + " " + text, new Date(entry.at).toLocaleString(), []);
+  li.title = "Request " + entry.request_id;
+  return li;
+}
+
+function memberRow(member) {
+  emails.set(member.sub, member.email);
+  const you = member.sub === session.claims.sub;
+  const path = "/api/tenant/members/" + encodeURIComponent(member.sub);
+  const tenant = "\u201c" + session.tenant + "\u201d";
+  const toRole = member.role === "admin" ? "member" : "admin";
+  const buttons = [
+    button(toRole === "admin" ? "Make admin" : "Make member", async () => {
+      if (!confirm("Make " + member.email + (toRole === "admin" ? " an admin" : " a member") + " of " + tenant + "?")) return;
+      await api("PATCH", path, { role: toRole });
+      await afterMemberChange(member.email + " is now " + (toRole === "admin" ? "an admin." : "a member."));
+    }),
+    member.state === "suspended"
+      ? button("Reactivate", async () => {
+        await api("POST", path + "/reactivate");
+        await afterMemberChange(member.email + " can use " + tenant + " again.");
+      })
+      : button("Suspend", async () => {
+        if (!confirm("Suspend " + member.email + "? Their access to " + tenant + " ends at once; their other tenants are not affected.")) return;
+        await api("POST", path + "/suspend");
+        await afterMemberChange(member.email + " was suspended.");
+      }, "danger"),
+    button("Remove", async () => {
+      if (!confirm("Remove " + member.email + " from " + tenant + "? Their account is deleted too if they belong to no other tenant.")) return;
+      const { data } = await api("DELETE", path);
+      await afterMemberChange(member.email + " was removed" + (data.cognito_user_deleted
+        ? "; their account was deleted, as they belonged to no other tenant." : " from this tenant."));
+    }, "danger"),
+  ];
+  const li = row(member.email + (you ? " (you)" : ""), member.role, buttons);
+  const badge = document.createElement("span");
+  badge.className = "badge " + member.state;
+  badge.textContent = member.state;
+  li.querySelector(".meta").after(badge);
+  return li;
+}
+
+async function afterMemberChange(message) {
+  await loadTenants();
+  await showTenant(true);
+  say(message, "info");
+}
+
+async function loadTenants() {
+  const { data } = await api("GET", "/api/user/tenants");
+  session.tenants = data;
+}
+
+// The tenant to show: the one chosen earlier in this tab, else the home tenant, else the first
+// one not suspended.
+function chooseTenant() {
+  const names = session.tenants.map((t) => t.tenant);
+  const saved = sessionStorage.getItem("tenant");
+  if (saved && names.includes(saved)) {
+    session.tenant = saved;
+  } else if (!names.includes(session.tenant)) {
+    const pick = session.tenants.find((t) => t.home) || session.tenants.find((t) => t.state !== "suspended");
+    if (pick) session.tenant = pick.tenant;
+  }
+  const choice = $("tenant-choice");
+  choice.replaceChildren(...session.tenants.map((t) => {
+    const option = document.createElement("option");
+    option.value = t.tenant;
+    const notes = [t.role].concat(t.home ? ["home"] : [], t.state === "suspended" ? ["suspended"] : []);
+    option.textContent = t.tenant + " (" + notes.join(", ") + ")";
+    option.selected = t.tenant === session.tenant;
+    return option;
+  }));
+  show("switch-tenant", Boolean(session.settings.tenant_header) && session.tenants.length > 1);
+}
+
+// Shows the current tenant: its items and alerts, and to its active admins its members and
+// audit log. `keepPages` stays on the member and audit pages being looked at.
+async function showTenant(keepPages) {
+  const mine = session.tenants.find((t) => t.tenant === session.tenant);
+  $("fact-tenant").textContent = session.tenant || "(none)";
+  $("fact-role").textContent = mine ? mine.role + (mine.state === "suspended" ? " (suspended)" : "") : "";
+  show("role-label", Boolean(mine));
+  show("fact-role", Boolean(mine));
+  const admin = Boolean(mine && mine.role === "admin" && mine.state !== "suspended");
+  show("members-panel", admin);
+  if (!keepPages) {
+    for (const kind of Object.keys(pages)) pages[kind] = [null];
+  }
+  await loadList("items");
+  await loadList("alerts");
+  if (admin) {
+    await loadList("members");
+    await loadList("audit");
+  }
+}
+
 async function signedInView() {
   const c = session.claims;
   $("who-email").textContent = c.email || c["cognito:username"] || c.sub;
   $("fact-email").textContent = c.email || "(none)";
   $("fact-sub").textContent = c.sub;
-  $("fact-tenant").textContent = session.tenant || "(none)";
   show("signed-out", false);
   show("who", true);
   show("signed-in", true);
-  pages.items = [null];
-  pages.alerts = [null];
-  await loadList("items");
-  await loadList("alerts");
+  await loadTenants();
+  chooseTenant();
+  await showTenant(false);
 }
 
 function signedOutView() {
   session.tokens = null;
+  show("members-panel", false);
   show("who", false);
   show("signed-in", false);
   show("signed-out", true);
@@ -247,7 +373,25 @@ function wire() {
       say("Item added.", "info");
     });
   });
-  for (const kind of ["items", "alerts"]) {
+  $("tenant-choice").addEventListener("change", () => run(async () => {
+    session.tenant = $("tenant-choice").value;
+    sessionStorage.setItem("tenant", session.tenant);
+    say("");
+    await showTenant(false);
+  }));
+  $("invite-member").addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(async () => {
+      const email = $("invite-email").value.trim();
+      const role = $("invite-role").value;
+      if (!email) return;
+      const { data } = await api("POST", "/api/tenant/members", { email, role });
+      $("invite-email").value = "";
+      await afterMemberChange(data.state === "invited"
+        ? "Invitation sent to " + email + "." : email + " is already a member.");
+    });
+  });
+  for (const kind of ["items", "alerts", "members", "audit"]) {
     $(kind + "-next").addEventListener("click", () => run(async () => {
       pages[kind].push($(kind + "-next").dataset.cursor);
       await loadList(kind);
