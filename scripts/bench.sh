@@ -46,7 +46,8 @@ usage: scripts/bench.sh [options]
   --external-idp      run the Cognito stand-in as its own process (`tenant-api idp`), so the
                       server's RSS excludes the stand-in's argon2 password hashing
   --keep              keep the temporary directory (databases, logs)
-  --only "CASE …"     run only these load cases (health items_list_3 items_list_3_cookie items_list alert_get
+  --only "CASE …"     run only these load cases (health items_list_3 items_list_3_cookie
+                      items_list_3_member items_list alert_get
                       items_create login)
 EOF
 }
@@ -106,6 +107,9 @@ email="bench@example.com"
 temp_password='Temp-Passw0rd!'
 password='Bench-Passw0rd!'
 tenant="t0001"
+# A person at home in another tenant, invited into $tenant: proven by membership there.
+member_email="bench-member@example.com"
+member_home="t0002"
 
 log() { printf '== %s\n' "$*" >&2; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
@@ -419,8 +423,8 @@ run_case() {
     run_once "bare@$backend" "$bare_pid" "$bare_base" "$conns" "$name" "$round" GET /items "" ""
     if [ "$backend" = postgres ]; then
       [ "$conns" = 16 ] && run_pgbench "$conns" "$name" "$round"
-      # The older build has no BFF: it runs the bearer cases only.
-      if [ -n "$before_pid" ] && [[ "$name" != *_cookie ]]; then
+      # The older build has neither the BFF nor memberships: it runs the other cases only.
+      if [ -n "$before_pid" ] && [[ "$name" != *_cookie && "$name" != *_member ]]; then
         run_once postgres-before "$before_pid" "$before_base" "$conns" "$name" "$round" \
           "$method" "$path" "$body" "$before_token"
       fi
@@ -499,12 +503,24 @@ run_suite() {
     [ -n "$session" ] || die "no BFF session cookie after the Hosted UI sign-in"
     check_ok GET "/api/items/?limit=3" "" "cookie=$session"
   fi
+  local member=""
+  if [ -z "$only" ] || [[ " $only " == *" items_list_3_member "* ]]; then
+    # The admin (the bench user, first of $tenant) invites the member; their first request to
+    # $tenant activates the membership; from then on the proof is cached per token.
+    post_json /api/tenant/members "{\"email\":\"$member_email\",\"role\":\"member\"}" "$token" \
+      >/dev/null || die "inviting $member_email failed"
+    member=$(email=$member_email sign_in)
+    [ -n "$member" ] || die "no access token for $member_email"
+    check_ok GET "/api/items/?limit=3" "" "$member"
+  fi
   for conns in $connections; do
     run_case "$backend" "$conns" health GET /health "" ""
     # A 3-row page: the same JSON as the baseline's, behind authentication, tenant proof and SQL.
     run_case "$backend" "$conns" items_list_3 GET "/api/items/?limit=3" "" "$token"
     # The same page for a browser signed in through the BFF: session cookie and X-CSRF.
     [ -n "$session" ] && run_case "$backend" "$conns" items_list_3_cookie GET "/api/items/?limit=3" "" "cookie=$session"
+    # The same page for a member of the tenant proven by membership, not by their attribute.
+    [ -n "$member" ] && run_case "$backend" "$conns" items_list_3_member GET "/api/items/?limit=3" "" "$member"
     run_case "$backend" "$conns" items_list GET /api/items/ "" "$token"
     run_case "$backend" "$conns" alert_get GET "/api/alerts/$alert" "" "$token"
     run_case "$backend" "$conns" items_create POST /api/items/ '{"name":"bench item"}' "$token"
@@ -554,6 +570,10 @@ log "creating user $email in tenant $tenant"
   >"$work/users-create.log" 2>&1 || { cat "$work/users-create.log" >&2; die "users create failed"; }
 token=$(first_sign_in)
 [ -n "$token" ] || die "no access token after new-password"
+"$bin" users create --email "$member_email" --tenant "$member_home" \
+  --temporary-password "$temp_password" >>"$work/users-create.log" 2>&1 \
+  || { cat "$work/users-create.log" >&2; die "users create $member_email failed"; }
+email=$member_email first_sign_in >/dev/null || die "first sign-in of $member_email failed"
 log "seeding 100 items and 1 alert"
 alert_id=$(seed_via_api "$token")
 [ -n "$alert_id" ] || die "could not create the alert"
