@@ -145,3 +145,63 @@ async fn memberships_and_the_audit_log_are_under_row_level_security_too() {
     // The per-person count is not tenant data: it is readable, and holds counts only.
     assert_eq!(stores.memberships.tenant_count("sb").await.unwrap(), 1);
 }
+
+#[tokio::test]
+async fn the_person_scope_reads_their_own_memberships_and_nothing_else() {
+    let url = fresh_database().await;
+    let stores = tenant_api::store::connect(&url, true).await.unwrap();
+    let scope = |name| ScopedTenant::unproven_for_tests(TenantId::parse(name).unwrap());
+    let (a, b) = (scope("a"), scope("b"));
+    for (tenant, sub) in [(&a, "me"), (&b, "me"), (&b, "other")] {
+        stores
+            .memberships
+            .admit_home(tenant, sub, "x@example.com")
+            .await
+            .unwrap();
+    }
+    stores
+        .items
+        .create_item(&a, "me", &ItemName::parse("x").unwrap())
+        .await
+        .unwrap();
+
+    let mut conn = PgConnection::connect(&url).await.unwrap();
+    let mut tx = conn.begin().await.unwrap();
+    tx.execute("SELECT set_config('app.sub', 'me', true)")
+        .await
+        .unwrap();
+    let seen: Vec<(String, String)> =
+        sqlx::query_as("SELECT tenant_id, sub FROM memberships ORDER BY tenant_id")
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+    assert_eq!(
+        seen,
+        [("a".into(), "me".into()), ("b".into(), "me".into())],
+        "their own rows in every tenant, never another person's"
+    );
+    for table in ["items", "audit_log", "membership_removals"] {
+        let count: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(count, 0, "{table} in the person scope");
+    }
+    // Read only: the person scope changes nothing, not even their own rows.
+    let changed = sqlx::query("UPDATE memberships SET role = 'admin' WHERE sub = 'me'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(changed.rows_affected(), 0);
+    let smuggled = sqlx::query(
+        "INSERT INTO memberships (tenant_id, sub, email, role, state, via, created_at, updated_at) \
+         VALUES ('c', 'me', 'x@example.com', 'admin', 'active', 'invite', now(), now())",
+    )
+    .execute(&mut *tx)
+    .await;
+    assert!(
+        smuggled.is_err(),
+        "no membership written outside a tenant scope"
+    );
+    tx.rollback().await.unwrap();
+}
