@@ -278,6 +278,61 @@ mod tests {
         assert_eq!(key.allows(peer("10.0.0.2"), None), None);
     }
 
+    /// `GET /page` behind [`loopback_only`], called in-process as a peer at `peer` (if any).
+    async fn developer_page_status(
+        access: ApiAccess,
+        peer: Option<&str>,
+        host: &str,
+    ) -> StatusCode {
+        use tower::ServiceExt as _;
+        let guard = ApiGuard::new(access, ApiHosts::new("http://127.0.0.1:9229", None, &[]));
+        let router = axum::Router::new()
+            .route("/page", axum::routing::get(|| async { "secret" }))
+            .layer(axum::middleware::from_fn_with_state(guard, loopback_only));
+        let mut request = Request::builder()
+            .uri("/page")
+            .header(header::HOST, host)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        if let Some(peer) = peer {
+            let addr = SocketAddr::new(peer.parse().unwrap(), 1234);
+            request.extensions_mut().insert(ConnectInfo(addr));
+        }
+        router.oneshot(request).await.unwrap().status()
+    }
+
+    #[tokio::test]
+    async fn developer_pages_answer_loopback_only_whatever_the_api_allows() {
+        let host = "127.0.0.1:9229";
+        for access in [
+            ApiAccess::LoopbackOnly,
+            ApiAccess::Anyone,
+            ApiAccess::AccessKey("k".into()),
+        ] {
+            assert_eq!(
+                developer_page_status(access.clone(), Some("127.0.0.1"), host).await,
+                StatusCode::OK
+            );
+            assert_eq!(
+                developer_page_status(access.clone(), Some("::1"), host).await,
+                StatusCode::OK
+            );
+            assert_eq!(
+                developer_page_status(access.clone(), None, host).await,
+                StatusCode::OK
+            );
+            assert_eq!(
+                developer_page_status(access.clone(), Some("10.0.0.2"), host).await,
+                StatusCode::FORBIDDEN,
+                "{access:?}"
+            );
+            assert_eq!(
+                developer_page_status(access, Some("127.0.0.1"), "evil.example:9229").await,
+                StatusCode::FORBIDDEN
+            );
+        }
+    }
+
     #[test]
     fn an_empty_key_matches_nothing() {
         let empty = ApiAccess::AccessKey(String::new());
