@@ -2,6 +2,8 @@
 
 use std::process::Command;
 
+use crate::helpers::tenant_api;
+
 #[test]
 fn the_binary_refuses_bad_configuration_naming_the_variable() {
     let cases = [
@@ -72,17 +74,6 @@ fn env_example_parses_and_lists_every_variable_the_service_reads() {
             "{name} is read but not in .env.example"
         );
     }
-}
-
-fn tenant_api(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tenant-api"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("DATA_DIR", dir)
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-        .output()
-        .unwrap()
 }
 
 #[test]

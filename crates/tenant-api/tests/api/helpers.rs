@@ -258,3 +258,16 @@ pub async fn assert_error(response: Response, status: StatusCode, code: &str) ->
     );
     body
 }
+
+/// Runs the `tenant-api` binary with `args` on the embedded defaults in `dir` (its `DATA_DIR`),
+/// with no other environment, so no AWS endpoint but a dead loopback port is ever reached.
+pub fn tenant_api(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tenant-api"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("DATA_DIR", dir)
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap()
+}

@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_error, spawn_app, RequestExt, Session, TestApp, PASSWORD};
+use crate::helpers::{assert_error, spawn_app, tenant_api, RequestExt, Session, TestApp, PASSWORD};
 
 /// A signed-in person who has made one request to their home `tenant` (so their membership row
 /// exists: the first one of a tenant becomes its admin).
@@ -527,13 +527,10 @@ async fn an_invited_person_reads_the_invitation_in_the_outbox_and_signs_in_with_
     assert_eq!(invited.status(), StatusCode::CREATED);
 
     // The operator's command reads the embedded provider's outbox while the server runs.
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tenant-api"))
-        .args(["outbox", "--to", "fay@example.com", "--json"])
-        .env_clear()
-        .env("DATA_DIR", &app.data_dir)
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-        .output()
-        .unwrap();
+    let output = tenant_api(
+        &app.data_dir,
+        &["outbox", "--to", "fay@example.com", "--json"],
+    );
     assert!(
         output.status.success(),
         "{}",
