@@ -154,7 +154,7 @@ impl PgStore {
                 let mut lease = self.pool.get().await?;
                 let done = pipelined(lease.conn(), scope, value, sql, params).await;
                 lease.finished();
-                Ok(done?)
+                done
             })
             .await
     }
@@ -175,11 +175,9 @@ impl PgStore {
         self.availability
             .run(async {
                 let mut lease = self.pool.get().await?;
-                let conn = lease.conn();
-                let statement = conn.statement(sql).await?;
-                let done = run(conn.client(), &statement, params).await;
+                let done = alone(lease.conn(), sql, params).await;
                 lease.finished();
-                Ok(done?)
+                done
             })
             .await
     }
@@ -197,41 +195,50 @@ impl Ping for PgStore {
     }
 }
 
-/// `BEGIN`; `scope` (the tenant or person setting, given `tenant`); the statement; `COMMIT`, sent in one
-/// write and answered in one round trip.
+/// `BEGIN`; `scope` (the tenant or person setting, given `value`); the statement; `COMMIT`,
+/// sent in one write and answered in one round trip.
 ///
 /// The four requests are issued concurrently on one client: `futures::join!` polls them in
-/// order, each puts its message on the connection's queue when first polled, and the
-/// connection task writes everything queued at once. Each request ends with its own `Sync`, so
-/// the server runs them in order, and an error in any of them aborts the transaction: every
-/// later statement but `COMMIT` is refused (`25P02`), and `COMMIT` answers `ROLLBACK`. So the
-/// statement never runs unless `scope` succeeded in the same transaction, a failed statement
-/// commits nothing, and the first error is the answer. When all four are answered the session
-/// is idle again, whatever failed.
+/// order, each puts its message on the client's queue when first polled, and the connection,
+/// driven in this task ([`Conn::drive`]), writes everything queued at once. Each request ends
+/// with its own `Sync`, so the server runs them in order, and an error in any of them aborts
+/// the transaction: every later statement but `COMMIT` is refused (`25P02`), and `COMMIT`
+/// answers `ROLLBACK`. So the statement never runs unless `scope` succeeded in the same
+/// transaction, a failed statement commits nothing, and the first error is the answer. When
+/// all four are answered the session is idle again, whatever failed.
 async fn pipelined(
     conn: &mut Conn,
     scope: &'static str,
-    tenant: &str,
+    value: &str,
     sql: &'static str,
     params: Params<'_>,
-) -> Result<Done, tokio_postgres::Error> {
+) -> Result<Done, StoreError> {
     let begin = conn.statement(BEGIN).await?;
     let scope = conn.statement(scope).await?;
     let statement = conn.statement(sql).await?;
     let commit = conn.statement(COMMIT).await?;
-    let client = conn.client();
-    let tenant: Params = &[&tenant];
-    let (begun, scoped, done, committed) = futures::join!(
-        client.execute(&begin, &[]),
-        client.execute(&scope, tenant),
-        run(client, &statement, params),
-        client.execute(&commit, &[]),
-    );
-    begun?;
-    scoped?;
-    let done = done?;
-    committed?;
-    Ok(done)
+    let value: Params = &[&value];
+    conn.drive(|client| async move {
+        let (begun, scoped, done, committed) = futures::join!(
+            client.execute(&begin, &[]),
+            client.execute(&scope, value),
+            run(client, &statement, params),
+            client.execute(&commit, &[]),
+        );
+        begun?;
+        scoped?;
+        let done = done?;
+        committed?;
+        Ok(done)
+    })
+    .await
+}
+
+/// One statement on its own (its own implicit transaction): one round trip.
+async fn alone(conn: &mut Conn, sql: &'static str, params: Params<'_>) -> Result<Done, StoreError> {
+    let statement = conn.statement(sql).await?;
+    conn.drive(|client| async move { run(client, &statement, params).await })
+        .await
 }
 
 /// Runs a prepared statement to the end: all its rows, and the count of rows it affected.

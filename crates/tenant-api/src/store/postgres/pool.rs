@@ -1,17 +1,33 @@
 //! A small pool of tokio-postgres connections, each with its own prepared statements.
 //!
-//! Our own, rather than a pool crate's, because of what it must do on cancellation: a store
-//! call cut short by the availability budget may leave its requests in flight (or a hung
-//! socket behind), so a connection goes back to the pool only when its call ran to the end
-//! ([`Lease::finished`]); any other is dropped and its connection task aborted, which closes
-//! the socket (an open transaction is then rolled back by the server).
+//! Our own, rather than a pool crate's, for two reasons:
+//! - **No connection task.** tokio-postgres hands back each connection's socket as a future
+//!   that is usually spawned as a task of its own, so every request crosses tasks twice: the
+//!   request wakes the connection task to write, and the connection task wakes the request
+//!   with its answer (on a multi-threaded runtime, often on the other thread). A connection
+//!   here serves one call at a time, so the call drives the socket itself
+//!   ([`Conn::drive`]): the requests are written and their answers read in the caller's task,
+//!   and the socket's readiness wakes the caller directly.
+//! - **Cancellation.** A store call cut short by the availability budget may leave its
+//!   requests in flight (or a hung socket behind), so a connection goes back to the pool only
+//!   when its call ran to the end ([`Lease::finished`]); any other is dropped, which closes
+//!   the socket (an open transaction is then rolled back by the server).
 
 use std::collections::HashMap;
+use std::future::{poll_fn, Future};
+use std::pin::{pin, Pin};
 use std::sync::Mutex;
+use std::task::{Context, Poll};
 
 use tokio::sync::{Semaphore, SemaphorePermit};
-use tokio::task::JoinHandle;
-use tokio_postgres::{Client, NoTls, Statement};
+use tokio_postgres::tls::NoTlsStream;
+use tokio_postgres::{Client, NoTls, Socket, Statement};
+
+use crate::store::StoreError;
+
+/// A connection's socket and protocol state: a future that makes progress (writes queued
+/// requests, reads their answers) whenever it is polled, and ends when the connection does.
+type Wire = Pin<Box<tokio_postgres::Connection<Socket, NoTlsStream>>>;
 
 /// At most `size` connections, opened on demand and kept while they work.
 pub(super) struct Pool {
@@ -40,24 +56,19 @@ impl Pool {
             .acquire()
             .await
             .unwrap_or_else(|_| unreachable!("the pool's semaphore is never closed"));
-        loop {
-            let Some(conn) = self.pop_idle() else { break };
+        while let Some(mut conn) = self.pop_idle() {
             // A connection the server (or the network) closed while idle is dropped here, not
             // failed on: the outage guard would otherwise see an outage that is over.
-            if !conn.client.is_closed() {
+            if conn.is_open() {
                 return Ok(Lease::new(self, conn, permit));
             }
         }
-        let (client, connection) = self.config.connect(NoTls).await?;
-        let task = tokio::spawn(async move {
-            if let Err(err) = connection.await {
-                tracing::debug!(error = %err, "PostgreSQL connection ended");
-            }
-        });
+        let (client, wire) = self.config.connect(NoTls).await?;
         let conn = Conn {
             client,
             statements: HashMap::new(),
-            task,
+            wire: Box::pin(wire),
+            ended: false,
         };
         Ok(Lease::new(self, conn, permit))
     }
@@ -77,39 +88,75 @@ impl Pool {
     }
 }
 
-/// One connection, the task that drives its socket, and its prepared statements by SQL text.
+/// One connection: its client, its socket (driven by the call that holds it), and its
+/// prepared statements by SQL text. Dropping it closes the socket.
 pub(super) struct Conn {
     client: Client,
     /// Each SQL text is prepared once per connection (its name and types live on the server
     /// as long as the session).
     statements: HashMap<&'static str, Statement>,
-    task: JoinHandle<()>,
+    wire: Wire,
+    /// The socket's future has ended (closed, or failed): the connection is done.
+    ended: bool,
 }
 
 impl Conn {
-    /// The client, to send statements on.
-    pub(super) fn client(&self) -> &Client {
-        &self.client
+    /// Runs `work`, requests on this connection's client, to its end while driving the
+    /// socket in the same task: the requests are written and their answers read as `work`
+    /// awaits them. If the connection ends first, that is the answer (a closed socket is
+    /// [`StoreError::Unavailable`]), unless its last read completed `work`.
+    pub(super) async fn drive<'c, T, F>(
+        &'c mut self,
+        work: impl FnOnce(&'c Client) -> F,
+    ) -> Result<T, StoreError>
+    where
+        F: Future<Output = Result<T, tokio_postgres::Error>> + 'c,
+    {
+        let Self {
+            client,
+            wire,
+            ended,
+            ..
+        } = self;
+        let mut work = pin!(work(client));
+        poll_fn(|cx| {
+            if let Poll::Ready(outcome) = work.as_mut().poll(cx) {
+                return Poll::Ready(outcome.map_err(StoreError::from));
+            }
+            let Poll::Ready(end) = wire.as_mut().poll(cx) else {
+                return Poll::Pending;
+            };
+            *ended = true;
+            // Its last read may have carried the answers `work` waited for.
+            if let Poll::Ready(outcome) = work.as_mut().poll(cx) {
+                return Poll::Ready(outcome.map_err(StoreError::from));
+            }
+            Poll::Ready(Err(
+                end.map_or_else(StoreError::from, |()| StoreError::Unavailable)
+            ))
+        })
+        .await
     }
 
     /// `sql` as a statement prepared on this connection (one round trip the first time only).
-    pub(super) async fn statement(
-        &mut self,
-        sql: &'static str,
-    ) -> Result<Statement, tokio_postgres::Error> {
+    pub(super) async fn statement(&mut self, sql: &'static str) -> Result<Statement, StoreError> {
         if let Some(statement) = self.statements.get(sql) {
             return Ok(statement.clone());
         }
-        let statement = self.client.prepare(sql).await?;
+        let statement = self.drive(|client| client.prepare(sql)).await?;
         self.statements.insert(sql, statement.clone());
         Ok(statement)
     }
-}
 
-impl Drop for Conn {
-    fn drop(&mut self) {
-        // Closes the socket now, even if requests are still in flight on a hung server.
-        self.task.abort();
+    /// Whether the connection still works: it has not ended, and reading what arrived while it
+    /// sat idle (nothing, on a healthy connection; an end of file, when the server closed it)
+    /// does not end it now.
+    fn is_open(&mut self) -> bool {
+        if !self.ended {
+            let mut cx = Context::from_waker(futures::task::noop_waker_ref());
+            self.ended = self.wire.as_mut().poll(&mut cx).is_ready();
+        }
+        !self.ended
     }
 }
 
@@ -148,7 +195,7 @@ impl<'p> Lease<'p> {
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take() {
-            if self.finished && !conn.client.is_closed() {
+            if self.finished && !conn.ended {
                 self.pool.put_back(conn);
             }
         }

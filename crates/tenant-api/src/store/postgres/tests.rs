@@ -9,7 +9,7 @@ use std::str::FromStr;
 use sqlx::Connection;
 
 use super::pool::Pool;
-use super::{pipelined, run, Done, Params, SET_TENANT};
+use super::{alone, pipelined, Done, Params, SET_TENANT};
 use crate::store::sign_outs::UPSERT_SIGN_OUT;
 use crate::store::StoreError;
 
@@ -40,7 +40,7 @@ async fn scoped(
     tenant: &str,
     sql: &'static str,
     params: Params<'_>,
-) -> Result<Done, tokio_postgres::Error> {
+) -> Result<Done, StoreError> {
     let mut lease = pool.get().await.unwrap();
     let done = pipelined(lease.conn(), scope, tenant, sql, params).await;
     lease.finished();
@@ -49,9 +49,7 @@ async fn scoped(
 
 async fn unscoped(pool: &Pool, sql: &'static str) -> Done {
     let mut lease = pool.get().await.unwrap();
-    let conn = lease.conn();
-    let statement = conn.statement(sql).await.unwrap();
-    let done = run(conn.client(), &statement, &[]).await.unwrap();
+    let done = alone(lease.conn(), sql, &[]).await.unwrap();
     lease.finished();
     done
 }
@@ -108,7 +106,13 @@ async fn a_statement_never_runs_when_setting_its_tenant_failed() {
     .await;
 
     let err = outcome.err().expect("the pipeline fails");
-    let code = err.as_db_error().map(|db| db.code().code().to_owned());
+    let code = match &err {
+        StoreError::Database(source) => source
+            .downcast_ref::<tokio_postgres::Error>()
+            .and_then(tokio_postgres::Error::as_db_error)
+            .map(|db| db.code().code().to_owned()),
+        _ => None,
+    };
     assert_eq!(
         code.as_deref(),
         Some("22P02"),
@@ -134,7 +138,7 @@ async fn a_failed_statement_commits_nothing_and_leaves_its_connection_idle() {
         .await
         .err()
         .expect("row-level security refuses the row");
-    assert!(matches!(StoreError::from(err), StoreError::Database(_)));
+    assert!(matches!(err, StoreError::Database(_)));
 
     // The COMMIT that followed answered ROLLBACK: the same connection serves the next request
     // at once (an aborted transaction would refuse it with 25P02), and nothing was written.
