@@ -35,6 +35,10 @@ usage: scripts/bench.sh [options]
   --postgres-before BIN
                       with --postgres: also measure this older tenant-api binary on PostgreSQL,
                       in the same rounds (label postgres-before)
+  --workers N         WORKER_THREADS for the measured tenant-api servers (default: unset, one
+                      worker thread per core)
+  --before-workers N  WORKER_THREADS for the --postgres-before server (the same binary with
+                      another count makes a same-run A/B of the runtime's size)
   --no-build          use the existing target/release/tenant-api
   --binary PATH       measure this tenant-api binary instead (implies --no-build), e.g. an
                       older build kept for an A/B comparison in the same session
@@ -66,6 +70,8 @@ external_idp=0
 bin_override=""
 bare_override=""
 only=""
+workers=""
+before_workers=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) duration=2; rounds=1 ;;
@@ -75,6 +81,8 @@ while [ $# -gt 0 ]; do
     --connections) connections=${2:?}; shift ;;
     --postgres) pg_url=${2:?}; shift ;;
     --postgres-before) pg_before_bin=${2:?}; shift ;;
+    --workers) workers=${2:?}; shift ;;
+    --before-workers) before_workers=${2:?}; shift ;;
     --no-build) build=0 ;;
     --binary) bin_override=${2:?}; build=0; shift ;;
     --no-scale) scale=0 ;;
@@ -90,6 +98,9 @@ while [ $# -gt 0 ]; do
 done
 case "$duration" in ''|*[!0-9]*|0) echo "--duration must be a positive integer" >&2; exit 2 ;; esac
 case "$rounds" in ''|*[!0-9]*|0) echo "--rounds must be a positive integer" >&2; exit 2 ;; esac
+for n in "$workers" "$before_workers"; do
+  case "$n" in ''|[1-9]|[1-9][0-9]) ;; *) echo "--workers must be a count from 1 to 99" >&2; exit 2 ;; esac
+done
 if [ -n "$pg_url" ]; then
   # Benchmark traffic stays on this machine.
   host=$(printf '%s' "$pg_url" | sed -E 's#^[a-z]+://([^@/]*@)?(\[[^]]*\]|[^:/?]*).*#\2#')
@@ -206,7 +217,7 @@ listen_url() {
 # start_server NAME DATABASE_URL: starts tenant-api, sets server_pid and base.
 start_server() {
   local name=$1 url=$2 logf="$work/server-$1.log"
-  DATABASE_URL="$url" BIND_ADDR=127.0.0.1:0 "$bin" serve >"$logf" 2>&1 &
+  WORKER_THREADS="$workers" DATABASE_URL="$url" BIND_ADDR=127.0.0.1:0 "$bin" serve >"$logf" 2>&1 &
   server_pid=$!
   started_pids+=("$server_pid")
   base=$(listen_url "$server_pid" "$logf" tenant-api) || exit 1
@@ -562,7 +573,7 @@ profile() { # NAME PATH TOKEN [PID BASE]: perf cpu-clock samples of a server und
 
 # ---------------------------------------------------------------------------------------------
 # Main run: SQLite on the embedded defaults
-log "work dir $work; ${duration}s per run, $rounds rounds; connections: $connections"
+log "work dir $work; ${duration}s per run, $rounds rounds; connections: $connections; worker threads: ${workers:-one per core}${pg_before_bin:+ (before: ${before_workers:-one per core})}"
 start_bare
 start_server sqlite "sqlite://$work/main.db?mode=rwc"
 log "creating user $email in tenant $tenant"
@@ -597,8 +608,8 @@ if [ -n "$pg_url" ]; then
     # The older build, on the same database (it applies the same migrations), with a copy of
     # the identity provider's state (the same user) so the two servers share no files.
     cp -a "$DATA_DIR" "$work/data-before"
-    DATA_DIR="$work/data-before" DATABASE_URL="$pg_url" BIND_ADDR=127.0.0.1:0 \
-      "$pg_before_bin" serve >"$work/server-before.log" 2>&1 &
+    WORKER_THREADS="$before_workers" DATA_DIR="$work/data-before" DATABASE_URL="$pg_url" \
+      BIND_ADDR=127.0.0.1:0 "$pg_before_bin" serve >"$work/server-before.log" 2>&1 &
     before_pid=$!
     started_pids+=("$before_pid")
     before_base=$(listen_url "$before_pid" "$work/server-before.log" tenant-api) || exit 1
@@ -683,7 +694,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Report
 report() {
-  echo "### Load cases ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, ${duration}s per run, median of $rounds rounds, each paired with a bare-axum run)"
+  echo "### Load cases ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, ${duration}s per run, median of $rounds rounds, each paired with a bare-axum run; tenant-api worker threads: ${workers:-one per core}${pg_before_bin:+, before: ${before_workers:-one per core}})"
   echo
   echo "| backend | conns | case | req/s | baseline req/s | **% of baseline** | p50 (ms) | p99 (ms) | baseline p99 (ms) | server CPU (µs/req) | baseline CPU (µs/req) | CPU: baseline ÷ case | errors | peak RSS (MiB) | of it anonymous (MiB) |"
   echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"

@@ -215,6 +215,18 @@ fn pool_size(env: &EnvSource) -> Result<usize, ConfigError> {
     }
 }
 
+/// `WORKER_THREADS`: the async runtime's worker threads, 1–1024; unset, one per CPU core (the
+/// runtime's own default). Read before the runtime starts, so apart from [`Config`].
+pub fn worker_threads(env: &EnvSource) -> Result<Option<usize>, ConfigError> {
+    if env.get("WORKER_THREADS").is_none() {
+        return Ok(None);
+    }
+    match positive(env, "WORKER_THREADS", 1)? {
+        n if n > 1_024 => Err(ConfigError::new("WORKER_THREADS", "must be at most 1024")),
+        n => Ok(Some(usize::try_from(n).unwrap_or(1_024))),
+    }
+}
+
 fn parse_net(raw: &str) -> Result<ipnet::IpNet, ConfigError> {
     raw.parse::<ipnet::IpNet>()
         .or_else(|_| raw.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
@@ -403,6 +415,19 @@ mod tests {
             }
             let err = load_pairs(&pairs).expect_err(name);
             assert_eq!(err.variable, name, "{err}");
+        }
+    }
+
+    #[test]
+    fn worker_threads_default_to_the_runtime_and_bad_counts_name_the_variable() {
+        let threads =
+            |value: &str| worker_threads(&EnvSource::from_pairs([("WORKER_THREADS", value)]));
+        assert_eq!(worker_threads(&EnvSource::default()).unwrap(), None);
+        assert_eq!(threads("").unwrap(), None);
+        assert_eq!(threads(" 3 ").unwrap(), Some(3));
+        for bad in ["0", "-1", "two", "1025"] {
+            let err = threads(bad).expect_err(bad);
+            assert_eq!(err.variable, "WORKER_THREADS", "{err}");
         }
     }
 

@@ -19,7 +19,7 @@ use secrecy::SecretString;
 
 pub use bff::{BffConfig, BFF_CALLBACK_PATH};
 pub use database::{is_in_memory_sqlite, DEFAULT_DATABASE_POOL_SIZE, DEFAULT_DATABASE_TIMEOUT};
-pub use env::{ConfigError, EnvSource};
+pub use env::{worker_threads, ConfigError, EnvSource};
 pub use tenancy::{TenancyConfig, TenantMode};
 pub use web::{WebConfig, CONSOLE_CALLBACK_PATH};
 

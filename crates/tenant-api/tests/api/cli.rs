@@ -11,6 +11,7 @@ fn the_binary_refuses_bad_configuration_naming_the_variable() {
         ("PORT", "http"),
         ("COGNITO_PREFERRED_TOKEN_USE", "refresh"),
         ("DATABASE_URL", "mysql://db"),
+        ("WORKER_THREADS", "0"),
     ];
     for (name, value) in cases {
         let dir = tempfile::tempdir().unwrap();
