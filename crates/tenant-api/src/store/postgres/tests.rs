@@ -1,7 +1,8 @@
 //! The pipelined transaction on a real PostgreSQL (feature `postgres-tests`, with
 //! `TENANT_API_TEST_POSTGRES` naming an admin URL, as `.ci/postgres.sh` sets): the statement
 //! runs only inside the transaction whose tenant setting succeeded, and a failure leaves the
-//! connection idle and reusable.
+//! connection idle and reusable; a connection the server closed while idle is replaced, not
+//! failed on.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::str::FromStr;
@@ -157,4 +158,30 @@ async fn a_failed_statement_commits_nothing_and_leaves_its_connection_idle() {
     let first: i64 = unscoped(&pool, xid).await.rows[0].get("xid");
     let second: i64 = unscoped(&pool, xid).await.rows[0].get("xid");
     assert_ne!(first, second, "no transaction left open on the connection");
+}
+
+#[tokio::test]
+async fn a_connection_the_server_closed_while_idle_is_replaced_not_failed_on() {
+    let pool = one_connection().await;
+    let pid = "SELECT pg_backend_pid() AS pid";
+    let first: i32 = unscoped(&pool, pid).await.rows[0].get("pid");
+
+    // The server ends the pooled connection's session while it sits idle (an administrator,
+    // a restart, an idle timeout), and waits until that backend is gone.
+    let admin = std::env::var("TENANT_API_TEST_POSTGRES").unwrap();
+    let mut other = sqlx::PgConnection::connect(&admin).await.unwrap();
+    let ended: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1, 5000)")
+        .bind(first)
+        .fetch_one(&mut other)
+        .await
+        .unwrap();
+    assert!(ended);
+
+    // The next call notices the closed connection when it takes it, and opens another.
+    let second: i32 = unscoped(&pool, pid).await.rows[0].get("pid");
+    assert_ne!(first, second, "a new connection");
+    let done = scoped(&pool, SET_TENANT, "acme", "SELECT 1 AS one", &[])
+        .await
+        .unwrap();
+    assert_eq!(done.rows[0].get::<_, i32>("one"), 1);
 }
