@@ -1,10 +1,12 @@
 //! `StoreError`, and the classification of every driver's failures into it (sqlx, rusqlite,
-//! tokio-postgres). Only this module knows what a busy SQLite lock, a full disk, an exhausted sqlx
+//! our PostgreSQL client). Only this module knows what a busy SQLite lock, a full disk, an exhausted sqlx
 //! pool or a dropped PostgreSQL connection looks like; callers (the HTTP layer) see
 //! [`StoreError::Unavailable`], [`StoreError::Busy`], [`StoreError::DiskFull`] and
 //! [`StoreError::Conflict`].
 
 use std::path::{Path, PathBuf};
+
+use super::postgres::wire::PgError;
 
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
@@ -92,29 +94,38 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+/// A connection URL that does not parse.
 impl From<tokio_postgres::Error> for StoreError {
     fn from(err: tokio_postgres::Error) -> Self {
-        if let Some(db) = err.as_db_error() {
-            let code = db.code();
-            if postgres_unavailable(code.code()) {
-                tracing::debug!(error = %db, "database cannot serve now");
-                return Self::Unavailable;
-            }
-            if *code == tokio_postgres::error::SqlState::UNIQUE_VIOLATION {
-                return Self::Conflict;
-            }
-            return Self::Database(Box::new(err));
-        }
-        // A closed connection, or a socket error (connecting included): the server is not
-        // reachable. Anything else (a bad URL, a refused password, a value that does not
-        // decode) is a database error.
-        let io =
-            std::error::Error::source(&err).is_some_and(|source| source.is::<std::io::Error>());
-        if err.is_closed() || io {
-            tracing::debug!(error = %err, "database unreachable");
-            return Self::Unavailable;
-        }
         Self::Database(Box::new(err))
+    }
+}
+
+impl From<PgError> for StoreError {
+    fn from(err: PgError) -> Self {
+        match &err {
+            PgError::Db(_) => {
+                let code = err.code().unwrap_or_default();
+                if postgres_unavailable(code) {
+                    tracing::debug!(error = %err, "database cannot serve now");
+                    return Self::Unavailable;
+                }
+                if code == UNIQUE_VIOLATION {
+                    return Self::Conflict;
+                }
+                Self::Database(Box::new(err))
+            }
+            // A closed connection, or a socket error (connecting included): the server is not
+            // reachable. Anything else (settings this client cannot follow, a value that does
+            // not decode) is a database error.
+            PgError::Io(_) | PgError::Closed => {
+                tracing::debug!(error = %err, "database unreachable");
+                Self::Unavailable
+            }
+            PgError::Protocol(_) | PgError::Config(_) | PgError::Value(_) => {
+                Self::Database(Box::new(err))
+            }
+        }
     }
 }
 
@@ -239,6 +250,9 @@ fn io_file_problem(kind: std::io::ErrorKind) -> &'static str {
 
 /// Whether a PostgreSQL SQLSTATE says the server cannot serve now (rather than that the
 /// statement was wrong).
+/// PostgreSQL's SQLSTATE for a duplicate key.
+const UNIQUE_VIOLATION: &str = "23505";
+
 fn postgres_unavailable(code: &str) -> bool {
     code.starts_with("08") || code.starts_with("57P0") || code == "53300"
 }
@@ -255,6 +269,7 @@ fn sqlite_primary_code(err: &dyn sqlx::error::DatabaseError) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::postgres::wire::Connection;
 
     fn sqlite_failure(code: std::ffi::c_int) -> StoreError {
         StoreError::from(rusqlite::Error::SqliteFailure(
@@ -331,13 +346,10 @@ mod tests {
     #[tokio::test]
     async fn a_refused_postgres_connection_is_unavailable_and_a_bad_url_is_not() {
         // Nothing listens on loopback's discard port: the connection is refused.
-        let refused = tokio_postgres::connect(
-            "host=127.0.0.1 port=9 user=x connect_timeout=5",
-            tokio_postgres::NoTls,
-        )
-        .await
-        .err()
-        .expect("refused");
+        let config = "host=127.0.0.1 port=9 user=x connect_timeout=5"
+            .parse::<tokio_postgres::Config>()
+            .unwrap();
+        let refused = Connection::connect(&config).await.err().expect("refused");
         assert!(matches!(StoreError::from(refused), StoreError::Unavailable));
         let malformed = "postgres://[::1"
             .parse::<tokio_postgres::Config>()

@@ -1,8 +1,8 @@
 //! [`AuditStore`] on PostgreSQL: the shared audit SQL (`store/audit.rs`), in the tenant's
 //! scoped transaction, rows read through tokio-postgres.
 
+use super::wire::Row;
 use async_trait::async_trait;
-use tokio_postgres::Row;
 
 use super::{Params, PgStore};
 use crate::domain::membership::{AuditEntry, NewAuditEntry};

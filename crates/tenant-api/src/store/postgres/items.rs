@@ -1,8 +1,8 @@
 //! [`ItemStore`] on PostgreSQL: the shared item SQL (`store/items.rs`), each statement in its
 //! tenant's scoped transaction, rows read through tokio-postgres.
 
+use super::wire::Row;
 use async_trait::async_trait;
-use tokio_postgres::Row;
 
 use super::{corrupt, Params, PgStore};
 use crate::domain::item::{Item, ItemName};

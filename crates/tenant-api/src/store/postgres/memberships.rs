@@ -4,8 +4,8 @@
 //! tokio-postgres. The per-person tenant count is not tenant data and is read unscoped; a
 //! person's own memberships are read in their own scope (`app.sub`).
 
+use super::wire::Row;
 use async_trait::async_trait;
-use tokio_postgres::Row;
 
 use super::{corrupt, Params, PgStore};
 use crate::domain::membership::{

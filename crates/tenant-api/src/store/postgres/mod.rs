@@ -1,7 +1,7 @@
 //! PostgreSQL backend: for several instances behind a load balancer, with row-level security.
 //!
-//! Requests reach PostgreSQL through tokio-postgres, which pipelines: a tenant statement goes
-//! out with its `BEGIN`, tenant setting and `COMMIT` in one write, and costs one network round
+//! Requests reach PostgreSQL through a client of our own ([`wire`]): a tenant statement goes
+//! out with its tenant setting in one write, as one transaction, and costs one network round
 //! trip ([`pipelined`]). Connections come from a small pool of our own ([`pool`]), each with
 //! its prepared statements. Migrations still run on sqlx.
 //!
@@ -21,37 +21,30 @@ mod sessions;
 mod sign_outs;
 #[cfg(all(test, feature = "postgres-tests"))]
 mod tests;
+pub(crate) mod wire;
 
-use std::pin::pin;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use futures::StreamExt;
-use sqlx::Connection;
+use sqlx::Connection as _;
 use time::OffsetDateTime;
-use tokio_postgres::types::ToSql;
-use tokio_postgres::{Client, Row, Statement};
 
 use super::availability::Availability;
 use super::{Ping, StoreError};
 use crate::clock::Clock;
 use crate::tenancy::ScopedTenant;
-use pool::{Conn, Pool};
+use pool::Pool;
+use wire::{Connection, Done, Params, Row};
 
-/// The statements around every tenant statement: the transaction, and in it the tenant that
-/// row-level security admits. `set_config(.., true)` is `SET LOCAL`: it ends with the
-/// transaction, so a pooled connection never carries one request's tenant into the next.
-const BEGIN: &str = "BEGIN";
+/// The statement before every tenant statement, in its transaction: the tenant that row-level
+/// security admits. `set_config(.., true)` is `SET LOCAL`: it ends with the transaction, so a
+/// pooled connection never carries one request's tenant into the next.
 const SET_TENANT: &str = "SELECT set_config('app.tenant_id', $1, true)";
 /// The person scope: row-level security admits a person's own memberships in every tenant
 /// (migration 0012), and nothing else of any tenant.
 const SET_PERSON: &str = "SELECT set_config('app.sub', $1, true)";
-const COMMIT: &str = "COMMIT";
-
-/// A parameter list of a statement.
-type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
 
 /// Tenant data in PostgreSQL.
 pub struct PgStore {
@@ -64,12 +57,6 @@ pub struct PgStore {
     availability: Availability,
     /// The time rows are stamped with.
     clock: Arc<dyn Clock>,
-}
-
-/// What a statement returned: its rows, and the rows it affected.
-struct Done {
-    rows: Vec<Row>,
-    affected: u64,
 }
 
 impl PgStore {
@@ -106,7 +93,7 @@ impl PgStore {
     /// Runs one statement in a transaction scoped to `tenant` and commits: the one path of
     /// every tenant read and write.
     ///
-    /// `BEGIN`, the tenant setting, the statement and `COMMIT` are sent together, one network
+    /// The tenant setting and the statement are sent together as one transaction, one network
     /// round trip (see [`pipelined`]); row-level security admits only `tenant`'s rows.
     async fn scoped(
         &self,
@@ -152,9 +139,7 @@ impl PgStore {
         self.availability
             .run(async {
                 let mut lease = self.pool.get().await?;
-                let done = pipelined(lease.conn(), scope, value, sql, params).await;
-                lease.finished();
-                done
+                pipelined(lease.conn(), scope, value, sql, params).await
             })
             .await
     }
@@ -175,9 +160,7 @@ impl PgStore {
         self.availability
             .run(async {
                 let mut lease = self.pool.get().await?;
-                let done = alone(lease.conn(), sql, params).await;
-                lease.finished();
-                done
+                alone(lease.conn(), sql, params).await
             })
             .await
     }
@@ -195,66 +178,36 @@ impl Ping for PgStore {
     }
 }
 
-/// `BEGIN`; `scope` (the tenant or person setting, given `value`); the statement; `COMMIT`,
-/// sent in one write and answered in one round trip.
+/// `scope` (the tenant or person setting, given `value`), then the statement, as one
+/// transaction sent in one write and answered in one round trip ([`Connection::transaction`]:
+/// one `Sync`, no `BEGIN` or `COMMIT`).
 ///
-/// The four requests are issued concurrently on one client: `futures::join!` polls them in
-/// order, each puts its message on the client's queue when first polled, and the connection,
-/// driven in this task ([`Conn::drive`]), writes everything queued at once. Each request ends
-/// with its own `Sync`, so the server runs them in order, and an error in any of them aborts
-/// the transaction: every later statement but `COMMIT` is refused (`25P02`), and `COMMIT`
-/// answers `ROLLBACK`. So the statement never runs unless `scope` succeeded in the same
-/// transaction, a failed statement commits nothing, and the first error is the answer. When
-/// all four are answered the session is idle again, whatever failed.
+/// An error in `scope` makes the server skip the statement, so the statement never runs
+/// unless `scope` succeeded in the same transaction; an error in the statement rolls the
+/// transaction back; the first error is the answer, and either way the session is idle again.
 async fn pipelined(
-    conn: &mut Conn,
+    conn: &mut Connection,
     scope: &'static str,
     value: &str,
     sql: &'static str,
     params: Params<'_>,
 ) -> Result<Done, StoreError> {
-    let begin = conn.statement(BEGIN).await?;
     let scope = conn.statement(scope).await?;
     let statement = conn.statement(sql).await?;
-    let commit = conn.statement(COMMIT).await?;
     let value: Params = &[&value];
-    conn.drive(|client| async move {
-        let (begun, scoped, done, committed) = futures::join!(
-            client.execute(&begin, &[]),
-            client.execute(&scope, value),
-            run(client, &statement, params),
-            client.execute(&commit, &[]),
-        );
-        begun?;
-        scoped?;
-        let done = done?;
-        committed?;
-        Ok(done)
-    })
-    .await
+    Ok(conn
+        .transaction(&[(&scope, value), (&statement, params)])
+        .await?)
 }
 
 /// One statement on its own (its own implicit transaction): one round trip.
-async fn alone(conn: &mut Conn, sql: &'static str, params: Params<'_>) -> Result<Done, StoreError> {
-    let statement = conn.statement(sql).await?;
-    conn.drive(|client| async move { run(client, &statement, params).await })
-        .await
-}
-
-/// Runs a prepared statement to the end: all its rows, and the count of rows it affected.
-async fn run(
-    client: &Client,
-    statement: &Statement,
+async fn alone(
+    conn: &mut Connection,
+    sql: &'static str,
     params: Params<'_>,
-) -> Result<Done, tokio_postgres::Error> {
-    let params = params.iter().map(|param| *param as &dyn ToSql);
-    let mut stream = pin!(client.query_raw(statement, params).await?);
-    let mut rows = Vec::new();
-    while let Some(row) = stream.next().await {
-        rows.push(row?);
-    }
-    let affected = stream.rows_affected().unwrap_or(0);
-    Ok(Done { rows, affected })
+) -> Result<Done, StoreError> {
+    let statement = conn.statement(sql).await?;
+    Ok(conn.transaction(&[(&statement, params)]).await?)
 }
 
 /// A stored value the domain refuses: the row is corrupt.

@@ -3,8 +3,8 @@
 //! trip. The refresh claim and store are single-row compare-and-swaps, so two instances never
 //! both refresh one session.
 
+use super::wire::Row;
 use async_trait::async_trait;
-use tokio_postgres::Row;
 
 use super::PgStore;
 use crate::domain::session::StoredSession;

@@ -10,7 +10,8 @@ use std::str::FromStr;
 use sqlx::Connection;
 
 use super::pool::Pool;
-use super::{alone, pipelined, Done, Params, SET_TENANT};
+use super::wire::{Done, Params, PgError};
+use super::{alone, pipelined, SET_TENANT};
 use crate::store::sign_outs::UPSERT_SIGN_OUT;
 use crate::store::StoreError;
 
@@ -43,16 +44,12 @@ async fn scoped(
     params: Params<'_>,
 ) -> Result<Done, StoreError> {
     let mut lease = pool.get().await.unwrap();
-    let done = pipelined(lease.conn(), scope, tenant, sql, params).await;
-    lease.finished();
-    done
+    pipelined(lease.conn(), scope, tenant, sql, params).await
 }
 
 async fn unscoped(pool: &Pool, sql: &'static str) -> Done {
     let mut lease = pool.get().await.unwrap();
-    let done = alone(lease.conn(), sql, &[]).await.unwrap();
-    lease.finished();
-    done
+    alone(lease.conn(), sql, &[]).await.unwrap()
 }
 
 fn text(done: &Done, column: &str) -> Option<String> {
@@ -77,15 +74,15 @@ async fn the_statement_sees_the_tenant_set_in_its_own_transaction_and_no_later_o
     assert_eq!(text(&done, "tenant").as_deref(), Some("acme"));
     let pid: i32 = done.rows[0].get("pid");
 
-    // The same connection afterwards: the setting ended with the transaction (the COMMIT
-    // ran), so a statement outside the scoped path has no tenant, and sees no rows.
+    // The same connection afterwards: the setting ended with the transaction (at its
+    // `Sync`), so a statement outside the scoped path has no tenant, and sees no rows.
     let after = unscoped(
         &pool,
         "SELECT coalesce(current_setting('app.tenant_id', true), '') AS tenant, \
          pg_backend_pid() AS pid",
     )
     .await;
-    assert_eq!(after.rows[0].get::<_, i32>("pid"), pid, "one connection");
+    assert_eq!(after.rows[0].get::<i32>("pid"), pid, "one connection");
     assert_eq!(text(&after, "tenant").as_deref(), Some(""));
 }
 
@@ -109,9 +106,9 @@ async fn a_statement_never_runs_when_setting_its_tenant_failed() {
     let err = outcome.err().expect("the pipeline fails");
     let code = match &err {
         StoreError::Database(source) => source
-            .downcast_ref::<tokio_postgres::Error>()
-            .and_then(tokio_postgres::Error::as_db_error)
-            .map(|db| db.code().code().to_owned()),
+            .downcast_ref::<PgError>()
+            .and_then(PgError::code)
+            .map(str::to_owned),
         _ => None,
     };
     assert_eq!(
@@ -121,7 +118,7 @@ async fn a_statement_never_runs_when_setting_its_tenant_failed() {
     );
     let written = unscoped(&pool, "SELECT count(*) AS n FROM sign_outs").await;
     assert_eq!(
-        written.rows[0].get::<_, i64>("n"),
+        written.rows[0].get::<i64>("n"),
         0,
         "the write after the failed scope was refused, not run"
     );
@@ -141,8 +138,9 @@ async fn a_failed_statement_commits_nothing_and_leaves_its_connection_idle() {
         .expect("row-level security refuses the row");
     assert!(matches!(err, StoreError::Database(_)));
 
-    // The COMMIT that followed answered ROLLBACK: the same connection serves the next request
-    // at once (an aborted transaction would refuse it with 25P02), and nothing was written.
+    // The transaction was rolled back at its `Sync`: the same connection serves the next
+    // request at once (an aborted transaction would refuse it with 25P02), and nothing was
+    // written.
     let done = scoped(
         &pool,
         SET_TENANT,
@@ -152,7 +150,7 @@ async fn a_failed_statement_commits_nothing_and_leaves_its_connection_idle() {
     )
     .await
     .unwrap();
-    assert_eq!(done.rows[0].get::<_, i64>("n"), 0);
+    assert_eq!(done.rows[0].get::<i64>("n"), 0);
     // Two statements after it get transactions of their own: none was left open.
     let xid = "SELECT txid_current() AS xid";
     let first: i64 = unscoped(&pool, xid).await.rows[0].get("xid");
@@ -183,5 +181,5 @@ async fn a_connection_the_server_closed_while_idle_is_replaced_not_failed_on() {
     let done = scoped(&pool, SET_TENANT, "acme", "SELECT 1 AS one", &[])
         .await
         .unwrap();
-    assert_eq!(done.rows[0].get::<_, i32>("one"), 1);
+    assert_eq!(done.rows[0].get::<i32>("one"), 1);
 }
