@@ -347,3 +347,53 @@ fn settled<T>(outcome: &Result<T, PgError>) -> bool {
 fn unexpected(what: &str) -> PgError {
     PgError::Protocol(format!("unexpected {what}"))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn a_command_tag_gives_the_rows_it_counts() {
+        assert_eq!(affected("INSERT 0 1"), 1);
+        assert_eq!(affected("UPDATE 12"), 12);
+        assert_eq!(affected("DELETE 0"), 0);
+        assert_eq!(affected("SELECT 3"), 3);
+        assert_eq!(affected("SET"), 0);
+    }
+
+    #[tokio::test]
+    async fn settings_this_client_cannot_follow_are_refused_before_any_connection() {
+        for (url, named) in [
+            ("host=127.0.0.1 port=9 user=x sslmode=require", "sslmode"),
+            ("host=127.0.0.1 port=9", "user"),
+        ] {
+            let config: tokio_postgres::Config = url.parse().unwrap();
+            let Err(PgError::Config(message)) = Connection::connect(&config).await else {
+                panic!("{url} must be refused as a setting");
+            };
+            assert!(message.contains(named), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_parameter_list_of_the_wrong_length_or_type_is_refused_before_it_is_sent() {
+        let statement = Statement {
+            name: "s0".into(),
+            params: vec![Type::INT8],
+            columns: Arc::from(Vec::new()),
+        };
+        let mut buf = BytesMut::new();
+        assert!(matches!(
+            bind(&statement, &[], &mut buf),
+            Err(PgError::Value(_))
+        ));
+        assert!(matches!(
+            bind(&statement, &[&"not a number"], &mut buf),
+            Err(PgError::Value(_))
+        ));
+        bind(&statement, &[&7_i64], &mut buf).unwrap();
+        assert_eq!(buf[0], b'B');
+    }
+}

@@ -63,8 +63,8 @@ impl Row {
         T::from_sql_nullable(ty, raw).map_err(|err| PgError::Value(format!("column {name}: {err}")))
     }
 
-    /// [`Self::try_get`], for tests: panics on an error.
-    #[cfg(test)]
+    /// [`Self::try_get`], for the PostgreSQL tests: panics on an error.
+    #[cfg(all(test, feature = "postgres-tests"))]
     pub(crate) fn get<'a, T: FromSql<'a>>(&'a self, name: &str) -> T {
         self.try_get(name)
             .unwrap_or_else(|err| panic!("column {name}: {err}"))
