@@ -1,5 +1,5 @@
 //! [`AuditStore`] on PostgreSQL: the shared audit SQL (`store/audit.rs`), in the tenant's
-//! scoped transaction, rows read through tokio-postgres.
+//! scoped transaction, rows read through the wire client (`wire/`).
 
 use super::wire::Row;
 use async_trait::async_trait;

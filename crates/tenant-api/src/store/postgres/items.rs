@@ -1,5 +1,5 @@
 //! [`ItemStore`] on PostgreSQL: the shared item SQL (`store/items.rs`), each statement in its
-//! tenant's scoped transaction, rows read through tokio-postgres.
+//! tenant's scoped transaction, rows read through the wire client (`wire/`).
 
 use super::wire::Row;
 use async_trait::async_trait;
