@@ -1,7 +1,7 @@
 //! [`MembershipStore`] on PostgreSQL: the shared membership SQL (`store/memberships.rs`), each
 //! tenant statement in its tenant's scoped transaction (row-level security admits only that
-//! tenant's memberships, removals and the triggers' writes to them), rows read through
-//! the wire client (`wire/`). The per-person tenant count is not tenant data and is read unscoped; a
+//! tenant's memberships, removals and the triggers' writes to them), rows read through the wire
+//! client (`wire/`). The per-person tenant count is not tenant data and is read unscoped; a
 //! person's own memberships are read in their own scope (`app.sub`).
 
 use super::wire::Row;
