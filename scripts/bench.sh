@@ -444,14 +444,17 @@ run_case() {
   done
 }
 
-# The transaction tenant-api runs for a case, as a pgbench script: the same statements, with the
-# tenant and owner as parameters (-M prepared). The list fetches limit + 1 rows, as the API does
-# to know whether a next page exists.
+# The transaction tenant-api runs for a case, as a pgbench script: the same statements with the
+# same parameters (-M prepared binds every :variable as one). The list fetches limit + 1 rows, as
+# the API does to know whether a next page exists. Its `after` and `limit` must be parameters, as
+# tenant-api's are: written as literals they let PostgreSQL keep one generic plan, while with them
+# as parameters it plans every execution anew (docs/postgres.md, "Plans"), a different workload.
 pgbench_script() { # NAME -> script on stdout, or nothing for a case without one
   local columns="id, tenant_id, owner_sub, name, created_at, updated_at"
   case "$1" in
     items_list_3) printf '%s\n' "BEGIN;" "SELECT set_config('app.tenant_id', :tenant, true);" \
-      "SELECT $columns FROM items WHERE tenant_id = :tenant AND id > 0 ORDER BY id LIMIT 4;" "COMMIT;" ;;
+      "SELECT $columns FROM items WHERE tenant_id = :tenant AND id > :after ORDER BY id LIMIT :limit;" \
+      "COMMIT;" ;;
     items_create) printf '%s\n' "BEGIN;" "SELECT set_config('app.tenant_id', :tenant, true);" \
       "INSERT INTO items (tenant_id, owner_sub, name, created_at, updated_at) VALUES (:tenant, :owner, 'bench item', now(), now()) RETURNING $columns;" \
       "COMMIT;" ;;
@@ -464,7 +467,7 @@ run_pgbench() {
   local conns=$1 name=$2 round=$3 script="$work/pgbench-$2.sql" out="$work/pgbench-$2-$1-$3.txt"
   pgbench_script "$name" >"$script"
   [ -s "$script" ] || return 0
-  local args=(-n -M prepared -c "$conns" -j 1 -f "$script" -D "tenant=$tenant" -D owner=pgbench)
+  local args=(-n -M prepared -c "$conns" -j 1 -f "$script" -D "tenant=$tenant" -D owner=pgbench -D after=0 -D limit=4)
   pgbench "${args[@]}" -T "$warmup" "$pg_url" >/dev/null 2>&1 || true
   local pg_before
   pg_before=$(pg_cpu_ticks "$pg_pm")
