@@ -15,9 +15,15 @@ use super::{alone, pipelined, SET_TENANT};
 use crate::store::sign_outs::UPSERT_SIGN_OUT;
 use crate::store::StoreError;
 
-/// A fresh, migrated database, and a pool of one connection to it (so that every call below
-/// reuses the connection the previous one left).
+/// A pool of one connection to a fresh, migrated database (so that every call below reuses the
+/// connection the previous one left).
 async fn one_connection() -> Pool {
+    let url = fresh_database().await;
+    Pool::new(tokio_postgres::Config::from_str(url.as_str()).unwrap(), 1)
+}
+
+/// The URL of a fresh, migrated database.
+async fn fresh_database() -> url::Url {
     let admin = std::env::var("TENANT_API_TEST_POSTGRES")
         .expect("TENANT_API_TEST_POSTGRES must name a PostgreSQL admin URL (see .ci/postgres.sh)");
     let name = format!("t_{}", uuid::Uuid::new_v4().simple());
@@ -33,7 +39,7 @@ async fn one_connection() -> Pool {
         .run(&mut conn)
         .await
         .unwrap();
-    Pool::new(tokio_postgres::Config::from_str(url.as_str()).unwrap(), 1)
+    url
 }
 
 async fn scoped(
@@ -182,4 +188,14 @@ async fn a_connection_the_server_closed_while_idle_is_replaced_not_failed_on() {
         .await
         .unwrap();
     assert_eq!(done.rows[0].get::<i32>("one"), 1);
+}
+
+#[tokio::test]
+async fn settings_in_the_urls_options_reach_the_session() {
+    // docs/postgres.md ("Plans") tells operators to set plan_cache_mode this way.
+    let mut url = fresh_database().await;
+    url.set_query(Some("options=-c%20plan_cache_mode%3Dforce_generic_plan"));
+    let pool = Pool::new(tokio_postgres::Config::from_str(url.as_str()).unwrap(), 1);
+    let done = unscoped(&pool, "SELECT current_setting('plan_cache_mode') AS mode").await;
+    assert_eq!(text(&done, "mode").as_deref(), Some("force_generic_plan"));
 }
