@@ -2,7 +2,7 @@
 //! `TENANT_API_TEST_POSTGRES` naming an admin URL, as `.ci/postgres.sh` sets): the statement
 //! runs only inside the transaction whose tenant setting succeeded, and a failure leaves the
 //! connection idle and reusable; a connection the server closed while idle is replaced, not
-//! failed on.
+//! failed on; the URL's `options` reach the session.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::str::FromStr;
